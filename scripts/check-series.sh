@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Static checks on the exported series, patch by patch, the way upstream's bots
+# run them: it applies in order, checkpatch.pl --strict is clean, MAINTAINERS
+# covers each new file, and the directories each patch touches build with
+# W=1 and sparse (C=1) without a new warning in a touched file.
+# Results: TAP on stdout and in $WORK/static.tap.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0    (checks patches/*.patch against the base in $TREE)"; }
+[ $# -eq 0 ] || { usage; exit 2; }
+command -v sparse >/dev/null || die "sparse is not installed: run scripts/deps.sh"
+
+CTREE=$WORK/check-tree
+COBJ=$WORK/obj-check
+tap=$WORK/static.tap
+mapfile -t patches < <(ls "$PATCHES"/[0-9]*.patch | grep -v '/0000-cover-letter.patch$')
+ignore=$(grep -vE '^(#|$)' "$TOP/checkpatch.ignore" | paste -sd, -)
+n=0
+failed=0
+
+tap_result() {	# tap_result STATUS NAME [DETAILS_FILE]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n $2" | tee -a "$tap"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $2" | tee -a "$tap"
+		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | head -n 40 | tee -a "$tap"
+	fi
+}
+
+prepare_check_tree() {
+	if [ ! -d "$CTREE/.git" ] && [ ! -f "$CTREE/.git" ]; then
+		step "Creating the check work tree ${CTREE#"$TOP"/}"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$CTREE" base
+	fi
+	git -C "$CTREE" am --abort >/dev/null 2>&1 || true
+	git -C "$CTREE" reset -q --hard base
+	git -C "$CTREE" clean -q -fdx -e .git
+	mkdir -p "$COBJ"
+	[ -f "$OBJ/.config" ] || "$TOP/scripts/config.sh"
+	cp "$OBJ/.config" "$COBJ/.config"
+	KTREE=$CTREE KOBJ=$COBJ kmake -s olddefconfig >/dev/null
+}
+
+# Kernel directories with a .c file that the patch touches.
+touched_dirs() {
+	git -C "$CTREE" diff --name-only HEAD~1 HEAD |
+		grep -E '\.c$' | grep -vE '^(tools|Documentation|scripts|samples)/' |
+		xargs -r -n1 dirname | sort -u
+}
+
+# W=1 and sparse warnings of the touched files, when their directories build.
+check_build() {
+	local dirs out files
+	mapfile -t dirs < <(touched_dirs)
+	[ ${#dirs[@]} -gt 0 ] || return 0
+	out=$LOGS/static-build.log
+	if ! KTREE=$CTREE KOBJ=$COBJ kmake W=1 C=1 "${dirs[@]/%//}" >"$out" 2>&1; then
+		return 1
+	fi
+	files=$(git -C "$CTREE" diff --name-only HEAD~1 HEAD | paste -sd'|')
+	! grep -E "^(\.\./)*(${files//./\\.}):[0-9]+(:[0-9]+)?: (warning|error)" "$out" >"$out.touched"
+}
+
+# Build the selftest directories that the patch touches.
+check_selftests() {
+	local dir out=$LOGS/static-selftests.log
+	[ -d "$COBJ/usr/include" ] || KTREE=$CTREE KOBJ=$COBJ kmake -s headers >/dev/null
+	for dir in $(git -C "$CTREE" diff --name-only HEAD~1 HEAD |
+		     sed -n 's|^tools/testing/selftests/\([^/]*\)/.*|\1|p' | sort -u); do
+		mkdir -p "$WORK/obj-check-selftests/$dir"
+		make -C "$CTREE/tools/testing/selftests/$dir" OUTPUT="$WORK/obj-check-selftests/$dir" \
+			KHDR_INCLUDES="-isystem $COBJ/usr/include" >"$out" 2>&1 || { cat "$out"; return 1; }
+		! grep -E 'warning:' "$out" || return 1
+	done
+}
+
+# Every file that the patch adds has an entry in MAINTAINERS.
+check_maintainers() {
+	local f
+	for f in $(git -C "$CTREE" diff --name-only --diff-filter=A HEAD~1 HEAD); do
+		(cd "$CTREE" && ./scripts/get_maintainer.pl --no-git --no-rolestats -f "$f") |
+			grep -qv 'linux-kernel@vger.kernel.org' || { echo "no maintainer for $f"; return 1; }
+	done
+}
+
+mkdir -p "$LOGS"
+: >"$tap"
+echo "TAP version 13" | tee -a "$tap"
+prepare_check_tree
+step "Static checks on ${#patches[@]} patches"
+for p in "${patches[@]}"; do
+	name=$(basename "$p" .patch)
+	log=$LOGS/static-$name.log
+	if ! git -C "$CTREE" am -q "$p" >"$log" 2>&1; then
+		tap_result fail "$name: applies" "$log"
+		break
+	fi
+	tap_result ok "$name: applies"
+	(cd "$CTREE" && ./scripts/checkpatch.pl --strict --terse --show-types \
+		--ignore "$ignore" "$p") >"$log" 2>&1 &&
+		tap_result ok "$name: checkpatch --strict" ||
+		tap_result fail "$name: checkpatch --strict" "$log"
+	check_maintainers >"$log" 2>&1 &&
+		tap_result ok "$name: MAINTAINERS covers new files" ||
+		tap_result fail "$name: MAINTAINERS covers new files" "$log"
+	if check_build >"$log" 2>&1; then
+		tap_result ok "$name: touched dirs build with W=1 C=1"
+	else
+		cat "$LOGS/static-build.log.touched" "$LOGS/static-build.log" 2>/dev/null |
+			grep -E 'warning|error' >>"$log" || true
+		tap_result fail "$name: touched dirs build with W=1 C=1" "$log"
+	fi
+	check_selftests >"$log" 2>&1 &&
+		tap_result ok "$name: touched selftests build" ||
+		tap_result fail "$name: touched selftests build" "$log"
+done
+echo "1..$n" | tee -a "$tap"
+[ $failed -eq 0 ] || die "$failed static check(s) failed"

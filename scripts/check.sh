@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make check: static checks on the series, then build the patched kernel and
+# the kselftests, boot it, run KUnit (at boot) and the kselftests (in the
+# guest), and end with one line: "N passed, N failed, N skipped".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0    (all tests; logs in ${LOGS#"$TOP"/}, results in ${RESULTS#"$TOP"/})"; }
+[ $# -eq 0 ] || { usage; exit 2; }
+
+pipeline=$WORK/pipeline.tap
+kunit_json=$WORK/kunit.json
+n=0
+start=$SECONDS
+
+# stage NAME COMMAND...: run one stage of the pipeline, record it as TAP.
+stage() {
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n $name" >>"$pipeline"
+	else
+		echo "not ok $n $name" >>"$pipeline"
+		return 1
+	fi
+}
+
+# KUnit runs at boot, before init prints its first line.
+parse_kunit() {
+	local log=$LOGS/console-check.log
+	sed '/^rdma-pin-vm: running job/q' "$log" >"$LOGS/kunit.log"
+	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json "$kunit_json" "$LOGS/kunit.log"
+}
+
+summary() {
+	local taps=(--tap "pipeline=$pipeline") f
+	echo "1..$n" >>"$pipeline"
+	[ -f "$WORK/static.tap" ] && taps+=(--tap "static=$WORK/static.tap")
+	for f in "$RESULTS"/*.tap; do
+		[ -e "$f" ] && taps+=(--tap "$(basename "$f" .tap)=$f")
+	done
+	[ -f "$kunit_json" ] && taps+=(--kunit "$kunit_json")
+	step "Summary ($(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s)"
+	python3 "$TOP/scripts/summary.py" "${taps[@]}" --expected-skips "$TOP/tests/expected-skips"
+}
+
+mkdir -p "$WORK" "$RESULTS"
+rm -f "$pipeline" "$kunit_json" "$WORK/static.tap" "$RESULTS"/*
+echo "TAP version 13" >"$pipeline"
+"$TOP/scripts/deps.sh"
+applied=1
+stage "series applies to the base" "$TOP/scripts/tree.sh" || applied=0
+stage "static checks" "$TOP/scripts/check-series.sh" || true
+if [ $applied -eq 1 ] &&
+   stage "kernel builds" "$TOP/scripts/build.sh" &&
+   stage "kselftests build" "$TOP/scripts/build-selftests.sh" &&
+   stage "VM runs the tests to the end" "$TOP/scripts/vm.sh" check; then
+	stage "console has no kernel warning" "$TOP/scripts/scan-console.sh" "$LOGS/console-check.log" || true
+	stage "KUnit output parses" parse_kunit || true
+fi
+summary

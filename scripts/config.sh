@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Write $OBJ/.config: x86_64 defconfig plus the fragments in configs/, merged
+# with the kernel's own merge_config.sh, then check that every option that a
+# fragment asks for survived olddefconfig.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0    (fragments: configs/*.config)"; }
+[ $# -eq 0 ] || { usage; exit 2; }
+
+fragments=("$TOP"/configs/feature.config "$TOP"/configs/vm.config \
+	   "$TOP"/configs/trim.config "$TOP"/configs/debug.config)
+
+# Fail by name for each requested value that Kconfig dropped or changed.
+check_survivors() {
+	local frag line sym want got bad=0
+	for frag in "$@"; do
+		while IFS= read -r line; do
+			case "$line" in
+			CONFIG_*=*) sym=${line%%=*}; want=$line ;;
+			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want="" ;;
+			*) continue ;;
+			esac
+			got=$(grep -E "^$sym=" "$OBJ/.config" || true)
+			if [ "$got" != "$want" ]; then
+				echo "  $(basename "$frag"): asked for '${want:-$sym off}', got '${got:-$sym off}'" >&2
+				bad=1
+			fi
+		done <"$frag"
+	done
+	return $bad
+}
+
+step "Configuring the kernel (x86_64_defconfig + ${fragments[*]##*/})"
+mkdir -p "$OBJ"
+kmake -s x86_64_defconfig >/dev/null
+(cd "$OBJ" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$OBJ" "$OBJ/.config" "${fragments[@]}" >/dev/null)
+kmake -s olddefconfig >/dev/null
+check_survivors "${fragments[@]}" || die "Kconfig dropped options that configs/ asks for (see above)"
+info "all $(cat "${fragments[@]}" | grep -cE '^(CONFIG_|# CONFIG_)') requested options are set"

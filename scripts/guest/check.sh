@@ -1,0 +1,30 @@
+#!/bin/bash
+# Guest job: run every kselftest that make check covers, one TAP file each in
+# $RESULTS, and mark the run complete.  The host parses and counts them.
+set -u
+. "$GUEST/setup.sh" || exit 1
+KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
+
+# run_kselftest NAME DIR PROGRAM [ENV=VALUE...]: run PROGRAM in DIR.
+run_kselftest() {
+	local name=$1 dir=$2 prog=$3
+	shift 3
+	echo "# kselftest $name"
+	(cd "$dir" && env "$@" timeout 600 "$prog") 2>&1 | tee "$RESULTS/$name.tap"
+	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
+}
+
+mkdir -p /mnt/xfs
+mkfs.xfs -q -f "$PMEM"
+mount -o dax=always "$PMEM" /mnt/xfs
+
+# Upstream's long-term pinning test; its "local tmpfile" cases run on DAX XFS.
+run_kselftest mm.gup_longterm /mnt/xfs "$KSELFTEST/mm/gup_longterm"
+
+for dev in "$RXE" "$SIW"; do
+	run_kselftest "rdma.fsdax_mr.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
+		FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/xfs FSDAX_MR_DEVDAX="$DEVDAX"
+done
+
+umount /mnt/xfs
+touch "$RESULTS/done"

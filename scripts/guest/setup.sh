@@ -1,0 +1,27 @@
+# Sourced by the guest jobs: persistent memory and software RDMA devices.
+# Exports PMEM (fsdax block device), DEVDAX (device-DAX char device) and the
+# RDMA devices RXE and SIW, each on its own end of a veth pair.
+# shellcheck shell=bash
+
+guest_setup_pmem() {
+	ndctl create-namespace -q -f -e namespace0.0 -m fsdax >/dev/null
+	ndctl create-namespace -q -f -e namespace1.0 -m devdax >/dev/null
+	PMEM=/dev/pmem0
+	DEVDAX=$(ls /dev/dax1.* | head -n1)
+	[ -b "$PMEM" ] && [ -c "$DEVDAX" ] || { echo "setup: no pmem devices" >&2; return 1; }
+	export PMEM DEVDAX
+}
+
+guest_setup_rdma() {
+	ip link add veth0 type veth peer name veth1
+	ip addr add 192.0.2.1/24 dev veth0
+	ip addr add 192.0.2.2/24 dev veth1
+	ip link set veth0 up
+	ip link set veth1 up
+	rdma link add rxe0 type rxe netdev veth0
+	rdma link add siw0 type siw netdev veth1
+	RXE=rxe0 SIW=siw0
+	export RXE SIW
+}
+
+guest_setup_pmem && guest_setup_rdma

@@ -1,0 +1,32 @@
+# Shared helpers for the rdma_pin scripts; sourced, never run.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${RDMA_PIN_CACHE:-$HOME/.cache/rdma-pin}
+WORK=$TOP/build
+TREE=$WORK/linux
+OBJ=$WORK/obj
+LOGS=$WORK/logs
+RESULTS=$WORK/results
+PATCHES=$TOP/patches
+
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+
+# Bold step headers so a long run shows where it is.
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+warn() { printf '\033[1;33mWARNING: %s\033[0m\n' "$*" >&2; }
+die()  { printf '\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# The kernel's make (in $KTREE/$KOBJ if set, else $TREE/$OBJ), with ccache and the output directory outside the tree.
+# CCACHE_BASEDIR turns this clone's absolute paths into relative ones, so a
+# second clone (CI) hits the cache that the first one filled.
+kmake() {
+	CCACHE_DIR=$CACHE/ccache CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 \
+	CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime \
+	KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' \
+	KBUILD_BUILD_USER=rdma-pin KBUILD_BUILD_HOST=build \
+	make -C "${KTREE:-$TREE}" O="${KOBJ:-$OBJ}" CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$(nproc)" "$@"
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make run: build the patched kernel, boot it in QEMU and show the demo.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() { echo "usage: $0 [demo|shell]   (default: demo)"; }
+job=${1:-demo}
+case "$job" in demo|shell) ;; *) usage; exit 2 ;; esac
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh"
+"$TOP/scripts/build-selftests.sh"
+mkdir -p "$WORK/demo"
+gcc -Wall -O2 -o "$WORK/demo/mr-register" "$TOP/demo/mr-register.c" -libverbs
+"$TOP/scripts/vm.sh" "$job" 900
+[ "$job" = shell ] || "$TOP/scripts/scan-console.sh" "$LOGS/console-$job.log"
