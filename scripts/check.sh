@@ -30,7 +30,7 @@ stage() {
 parse_kunit() {
 	local log=$LOGS/console-check.log
 	sed '/^rdma-pin-vm: running job/q' "$log" >"$LOGS/kunit.log"
-	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json "$kunit_json" "$LOGS/kunit.log"
+	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json="$kunit_json" "$LOGS/kunit.log"
 }
 
 summary() {

@@ -2,8 +2,9 @@
 # Boot the built kernel under QEMU (TCG) and run one guest job in it.
 #
 # The guest's root is this machine's / read-only over virtio-9p (as virtme-ng
-# does it); two NFIT persistent-memory devices back /dev/pmem0 (fsdax) and
-# /dev/dax1.0 (devdax); $RESULTS is shared writable for the job's output.
+# does it); three NFIT persistent-memory devices back /dev/pmem0 (fsdax, for
+# plain DAX), /dev/dax1.0 (devdax) and /dev/pmem2 (fsdax, for rdma_pin);
+# $RESULTS is shared writable for the job's output.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,7 +26,7 @@ mkdir -p "$vmdir" "$RESULTS" "$LOGS"
 rm -f "$RESULTS"/*
 # Fresh, sparse pmem backing files: every run starts from blank labels.
 # 1026 MiB, because ndctl refuses a 1 GiB device as misaligned.
-for i in 0 1; do
+for i in 0 1 2; do
 	rm -f "$vmdir/pmem$i.img"
 	truncate -s 1026M "$vmdir/pmem$i.img"
 done
@@ -42,7 +43,7 @@ qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=multi
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 	-fsdev local,id=results,path="$RESULTS",security_model=none
 	-device virtio-9p-pci,fsdev=results,mount_tag=results)
-for i in 0 1; do
+for i in 0 1 2; do
 	qemu+=(-object memory-backend-file,id=pmem$i,share=on,mem-path="$vmdir/pmem$i.img",size=1026M,align=2M
 	       -device nvdimm,id=nvdimm$i,memdev=pmem$i,label-size=128K)
 done

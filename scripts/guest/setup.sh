@@ -1,15 +1,19 @@
 # Sourced by the guest jobs: persistent memory and software RDMA devices.
-# Exports PMEM (fsdax block device), DEVDAX (device-DAX char device) and the
-# RDMA devices RXE and SIW, each on its own end of a veth pair.
+# Exports PMEM and PMEM_PIN (fsdax block devices, for plain DAX and for
+# rdma_pin), DEVDAX (device-DAX char device) and the RDMA devices RXE and
+# SIW, each on its own end of a veth pair.
 # shellcheck shell=bash
 
 guest_setup_pmem() {
-	ndctl create-namespace -q -f -e namespace0.0 -m fsdax >/dev/null
-	ndctl create-namespace -q -f -e namespace1.0 -m devdax >/dev/null
+	ndctl create-namespace -f -e namespace0.0 -m fsdax >/dev/null
+	ndctl create-namespace -f -e namespace1.0 -m devdax >/dev/null
+	ndctl create-namespace -f -e namespace2.0 -m fsdax >/dev/null
 	PMEM=/dev/pmem0
+	PMEM_PIN=/dev/pmem2
 	DEVDAX=$(ls /dev/dax1.* | head -n1)
-	[ -b "$PMEM" ] && [ -c "$DEVDAX" ] || { echo "setup: no pmem devices" >&2; return 1; }
-	export PMEM DEVDAX
+	[ -b "$PMEM" ] && [ -b "$PMEM_PIN" ] && [ -c "$DEVDAX" ] ||
+		{ echo "setup: no pmem devices" >&2; return 1; }
+	export PMEM PMEM_PIN DEVDAX
 }
 
 guest_setup_rdma() {
