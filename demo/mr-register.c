@@ -3,7 +3,9 @@
  * mr-register: map a file (or anonymous memory) and register it as an RDMA
  * memory region, saying what happened.  Used by the make run demo.
  *
- *   mr-register [-d IBDEV] [-s SIZE] anon|FILE
+ *   mr-register [-d IBDEV] [-s SIZE] [-x COMMAND] anon|FILE
+ *
+ * With -x, COMMAND runs (through sh -c) while the region is registered.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,13 +36,14 @@ static struct ibv_context *open_ib_device(const char *name)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-d IBDEV] [-s SIZE] anon|FILE\n", prog);
+	fprintf(stderr, "usage: %s [-d IBDEV] [-s SIZE] [-x COMMAND] anon|FILE\n",
+		prog);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	const char *ibdev = NULL, *what;
+	const char *ibdev = NULL, *command = NULL, *what;
 	size_t size = 2UL << 20;
 	struct ibv_context *ctx;
 	struct ibv_pd *pd;
@@ -48,10 +51,11 @@ int main(int argc, char **argv)
 	void *buf;
 	int opt, fd = -1;
 
-	while ((opt = getopt(argc, argv, "d:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:s:x:")) != -1) {
 		switch (opt) {
 		case 'd': ibdev = optarg; break;
 		case 's': size = strtoul(optarg, NULL, 0); break;
+		case 'x': command = optarg; break;
 		default: usage(argv[0]);
 		}
 	}
@@ -92,7 +96,14 @@ int main(int argc, char **argv)
 	}
 	printf("ibv_reg_mr(%s, %zu bytes) on %s: registered, lkey 0x%x\n", what,
 	       size, ibv_get_device_name(ctx->device), mr->lkey);
+	if (command) {
+		printf("while registered: $ %s\n", command);
+		fflush(stdout);
+		if (system(command))
+			printf("  -> failed\n");
+	}
 	ibv_dereg_mr(mr);
+	printf("ibv_dereg_mr: deregistered\n");
 	ibv_dealloc_pd(pd);
 	ibv_close_device(ctx);
 	return 0;

@@ -4,6 +4,7 @@
 set -u
 . "$GUEST/setup.sh" || exit 1
 KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
+SELFTESTS_SRC=$(cd "$GUEST/../../build/linux/tools/testing/selftests" && pwd)
 
 # run_kselftest NAME DIR PROGRAM [ENV=VALUE...]: run PROGRAM in DIR.
 run_kselftest() {
@@ -14,7 +15,7 @@ run_kselftest() {
 	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
 }
 
-mkdir -p /mnt/xfs
+mkdir -p /mnt/xfs /mnt/xfs-pin
 mkfs.xfs -q -f "$PMEM"
 
 # Upstream's long-term pinning test; its "local tmpfile" cases run on XFS.
@@ -26,10 +27,20 @@ umount /mnt/xfs
 
 mount -o dax=always "$PMEM" /mnt/xfs
 
+# The rdma_pin mount option itself, on a device of its own.
+run_kselftest rdma.rdma_pin_mount /tmp "$SELFTESTS_SRC/rdma/rdma_pin_mount.sh" \
+	RDMA_PIN_PMEM="$PMEM_PIN"
+
+mkfs.xfs -q -f "$PMEM_PIN"
+mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
 for dev in "$RXE" "$SIW"; do
 	run_kselftest "rdma.fsdax_mr.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
-		FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/xfs FSDAX_MR_DEVDAX="$DEVDAX"
+		FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/xfs \
+		FSDAX_MR_PIN_DIR=/mnt/xfs-pin FSDAX_MR_DEVDAX="$DEVDAX"
+	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
+		RDMA_PIN_IBDEV="$dev" RDMA_PIN_XFS_DIR=/mnt/xfs-pin
 done
 
+umount /mnt/xfs-pin
 umount /mnt/xfs
 touch "$RESULTS/done"

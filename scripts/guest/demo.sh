@@ -1,5 +1,6 @@
 #!/bin/bash
-# Guest job for make run: a narrated tour of RDMA registration over DAX.
+# Guest job for make run: a narrated tour of RDMA registration over DAX,
+# without and with the rdma_pin mount option.
 set -u
 . "$GUEST/setup.sh" || exit 1
 MR=$(cd "$GUEST/../../build/demo" && pwd)/mr-register
@@ -8,25 +9,36 @@ say() { printf '\n\033[1m### %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "The machine: emulated persistent memory and two software RDMA devices"
-run ndctl list -N -u | grep -E '"(dev|mode|size|blockdev|chardev)"'
+run ndctl list -N -u | grep -E '"(dev|mode|blockdev|chardev)"'
 run rdma link show
 
-say "Anonymous memory: long-term pinning works, the MR registers"
+say "Anonymous memory and device-DAX: long-term pinning works"
 run "$MR" -d "$RXE" anon
-
-say "Device-DAX ($DEVDAX): no filesystem owns the blocks, the MR registers"
 run "$MR" -d "$RXE" "$DEVDAX"
 
-say "FS-DAX: XFS on $PMEM mounted -o dax=always"
-mkdir -p /mnt/xfs
-run mkfs.xfs -q -f "$PMEM"
+say "FS-DAX without rdma_pin: XFS on $PMEM mounted -o dax=always"
+mkdir -p /mnt/xfs /mnt/pin
+mkfs.xfs -q -f "$PMEM"
 run mount -o dax=always "$PMEM" /mnt/xfs
 run "$MR" -d "$RXE" /mnt/xfs/data
-run "$MR" -d "$SIW" /mnt/xfs/data
 cat <<'TEXT'
-    Upstream refuses long-term pins of FS-DAX pages (EOPNOTSUPP): XFS may
-    truncate, punch or reflink the blocks under the NIC at any time.  The
-    rdma_pin mount option of this series is what will make this work.
+    Refused (EOPNOTSUPP), as upstream does: XFS could truncate, punch or
+    reflink the blocks under the NIC at any time.
 TEXT
-umount /mnt/xfs
+
+say "FS-DAX with rdma_pin: XFS on $PMEM_PIN mounted -o dax=always,rdma_pin"
+mkfs.xfs -q -f "$PMEM_PIN"
+run mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/pin
+run grep /mnt/pin /proc/mounts
+run "$MR" -d "$RXE" -s 2097152 -x "truncate -s 0 /mnt/pin/data" /mnt/pin/data
+cat <<'TEXT'
+    Registered; while it was, truncate failed with ETXTBSY (the kernel
+    message below names the inode, the pinned range and the process).
+TEXT
+dmesg | grep 'rdma_pin:' | tail -n 1
+say "After deregistration the file is an ordinary file again"
+run truncate -s 0 /mnt/pin/data && echo "truncate: done"
+run "$MR" -d "$SIW" -s 2097152 -x "fallocate -p -o 4096 -l 4096 /mnt/pin/data" /mnt/pin/data
+
+umount /mnt/pin /mnt/xfs
 touch "$RESULTS/done"
