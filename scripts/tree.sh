@@ -59,7 +59,9 @@ create_base() {
 import_cover_letter() {
 	local cover=$PATCHES/0000-cover-letter.patch
 	[ -f "$cover" ] || return 0
-	awk '/^Subject: /{sub(/^Subject: \[[^]]*\] */, ""); print; print ""; body=1; next}
+	awk '/^Subject: /{sub(/^Subject: \[[^]]*\] */, ""); subject=$0; insubj=1; next}
+	     insubj && /^ / {sub(/^ /, ""); subject=subject " " $0; next}
+	     insubj {print subject; print ""; insubj=0; body=1}
 	     body && /^RDMA-pin developers \([0-9]+\):$/ {exit}
 	     body && seen {print; next}
 	     body && !/^$/ {seen=1; print}' "$cover" |
