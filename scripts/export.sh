@@ -20,5 +20,4 @@ git -C "$TREE" format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --no-signature --zero-commit -o "$PATCHES" base..HEAD
 ls "$PATCHES" | sed 's/^/    /'
 # The tree now matches the series: record it so 'make tree' leaves it alone.
-{ cat "$PATCHES"/*.patch | sha256sum | cut -d' ' -f1; git -C "$TREE" rev-parse HEAD; } \
-	>"$TREE/.git/rdma-pin-series"
+{ series_sum; git -C "$TREE" rev-parse HEAD; } >"$TREE/.git/rdma-pin-series"

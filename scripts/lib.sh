@@ -19,7 +19,8 @@ info() { printf '    %s\n' "$*"; }
 warn() { printf '\033[1;33mWARNING: %s\033[0m\n' "$*" >&2; }
 die()  { printf '\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 
-# The kernel's make (in $KTREE/$KOBJ if set, else $TREE/$OBJ), with ccache and the output directory outside the tree.
+# The kernel's make (in $KTREE/$KOBJ if set, else $TREE/$OBJ), with ccache
+# and the output directory outside the tree.
 # CCACHE_BASEDIR turns this clone's absolute paths into relative ones, so a
 # second clone (CI) hits the cache that the first one filled.
 kmake() {
@@ -29,4 +30,11 @@ kmake() {
 	KBUILD_BUILD_USER=rdma-pin KBUILD_BUILD_HOST=build \
 	make -C "${KTREE:-$TREE}" O="${KOBJ:-$OBJ}" CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$(nproc)" "$@"
+}
+
+# Checksum of the series' patches, not of the cover letter: a new cover
+# letter needs no new tree.
+series_sum() {
+	find "$PATCHES" -name '[0-9]*.patch' ! -name '0000-*' | sort | xargs -r cat |
+		sha256sum | cut -d' ' -f1
 }

@@ -22,7 +22,6 @@ case "${1:-}" in
 	*) usage; exit 2 ;;
 esac
 
-series_sum() { cat "$PATCHES"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1; }
 git_tree() { git -C "$TREE" "$@"; }
 stamp=$TREE/.git/rdma-pin-series
 
@@ -88,6 +87,7 @@ apply_series() {
 
 if [ -f "$stamp" ] && [ "$(sed -n 1p "$stamp")" = "$(series_sum)" ] &&
    [ "$(sed -n 2p "$stamp")" = "$(git_tree rev-parse HEAD)" ]; then
+	import_cover_letter
 	info "tree is up to date with patches/"
 	exit 0
 fi
@@ -95,4 +95,6 @@ if [ -f "$stamp" ] && [ "$(sed -n 2p "$stamp")" != "$(git_tree rev-parse HEAD)" 
    [ $force -eq 0 ]; then
 	die "$TREE has commits that are not in patches/: run 'make export' to keep them, or 'make tree FORCE=1' to discard them"
 fi
+[ -z "$(git_tree status --porcelain --untracked-files=no)" ] || [ $force -eq 1 ] ||
+	die "$TREE has uncommitted changes: commit and export them, or 'make tree FORCE=1' to discard them"
 apply_series
