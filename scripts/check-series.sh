@@ -120,8 +120,10 @@ for p in "${patches[@]}"; do
 		break
 	fi
 	tap_result ok "$name: applies"
-	(cd "$CTREE" && ./scripts/checkpatch.pl --strict --terse --show-types \
-		--ignore "$ignore" "$p") >"$log" 2>&1 &&
+	# checkpatch runs scripts/spdxcheck.py with python3: Debian's, which
+	# has python3-ply and python3-git, not one that PATH may put first.
+	(cd "$CTREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict \
+		--terse --show-types --ignore "$ignore" "$p") >"$log" 2>&1 &&
 		tap_result ok "$name: checkpatch --strict" ||
 		tap_result fail "$name: checkpatch --strict" "$log"
 	check_maintainers >"$log" 2>&1 &&

@@ -7,12 +7,12 @@ set -euo pipefail
 PACKAGES=(
 	# kernel build
 	build-essential flex bison bc libelf-dev libssl-dev cpio rsync kmod
-	ccache sparse python3 python3-ply git xz-utils perl
+	ccache sparse python3 python3-ply python3-git git xz-utils perl
 	# VM and guest userspace (the guest runs this machine's /)
 	qemu-system-x86 ndctl daxctl xfsprogs e2fsprogs iproute2 util-linux
 	rdma-core ibverbs-providers ibverbs-utils
 	# kselftests
-	libibverbs-dev liburing-dev libcap-dev pkg-config
+	libibverbs-dev librdmacm-dev liburing-dev libcap-dev pkg-config
 )
 
 usage() { echo "usage: $0    (installs: ${PACKAGES[*]})"; }

@@ -12,6 +12,8 @@ case "$job" in demo|shell) ;; *) usage; exit 2 ;; esac
 "$TOP/scripts/build.sh"
 "$TOP/scripts/build-selftests.sh"
 mkdir -p "$WORK/demo"
-gcc -Wall -O2 -o "$WORK/demo/mr-register" "$TOP/demo/mr-register.c" -libverbs
+verbs=$TREE/tools/testing/selftests/rdma
+gcc -Wall -O2 -I "$verbs" -o "$WORK/demo/mr-register" "$TOP/demo/mr-register.c" \
+	"$verbs/verbs_util.c" -libverbs -lrdmacm
 "$TOP/scripts/vm.sh" "$job" 900
 [ "$job" = shell ] || "$TOP/scripts/scan-console.sh" "$LOGS/console-$job.log"

@@ -31,14 +31,16 @@ mount -o dax=always "$PMEM" /mnt/xfs
 run_kselftest rdma.rdma_pin_mount /tmp "$SELFTESTS_SRC/rdma/rdma_pin_mount.sh" \
 	RDMA_PIN_PMEM="$PMEM_PIN"
 
-mkfs.xfs -q -f "$PMEM_PIN"
+mkfs_xfs "$PMEM_PIN"
 mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
-for dev in "$RXE" "$SIW"; do
+for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
+	addr=${dev#*:} dev=${dev%%:*}
 	run_kselftest "rdma.fsdax_mr.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
 		FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/xfs \
 		FSDAX_MR_PIN_DIR=/mnt/xfs-pin FSDAX_MR_DEVDAX="$DEVDAX"
 	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
-		RDMA_PIN_IBDEV="$dev" RDMA_PIN_XFS_DIR=/mnt/xfs-pin
+		RDMA_PIN_IBDEV="$dev" RDMA_PIN_ADDR="$addr" \
+		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs
 done
 
 umount /mnt/xfs-pin

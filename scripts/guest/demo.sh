@@ -30,10 +30,14 @@ say "FS-DAX with rdma_pin: XFS on $PMEM_PIN mounted -o dax=always,rdma_pin"
 mkfs.xfs -q -f "$PMEM_PIN"
 run mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/pin
 run grep /mnt/pin /proc/mounts
-run "$MR" -d "$RXE" -s 2097152 -x "truncate -s 0 /mnt/pin/data" /mnt/pin/data
+msg="written by RDMA over $RXE"
+run "$MR" -a "$RXE_ADDR" -s 2097152 -w "$msg" \
+	-x "head -c ${#msg} /mnt/pin/data; echo; truncate -s 0 /mnt/pin/data" \
+	/mnt/pin/data
 cat <<'TEXT'
-    Registered; while it was, truncate failed with ETXTBSY (the kernel
-    message below names the inode, the pinned range and the process).
+    Registered; an RDMA WRITE through a loopback queue pair landed in the
+    file's blocks (read(2) sees it), and truncate failed with ETXTBSY (the
+    kernel message below names the inode, the pinned range and the process).
 TEXT
 dmesg | grep 'rdma_pin:' | tail -n 1
 say "After deregistration the file is an ordinary file again"

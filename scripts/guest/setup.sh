@@ -1,7 +1,8 @@
 # Sourced by the guest jobs: persistent memory and software RDMA devices.
 # Exports PMEM and PMEM_PIN (fsdax block devices, for plain DAX and for
 # rdma_pin), DEVDAX (device-DAX char device) and the RDMA devices RXE and
-# SIW, each on its own end of a veth pair.
+# SIW, each on its own end of a veth pair, with their IPv4 addresses RXE_ADDR
+# and SIW_ADDR.
 # shellcheck shell=bash
 
 guest_setup_pmem() {
@@ -24,8 +25,21 @@ guest_setup_rdma() {
 	ip link set veth1 up
 	rdma link add rxe0 type rxe netdev veth0
 	rdma link add siw0 type siw netdev veth1
-	RXE=rxe0 SIW=siw0
-	export RXE SIW
+	RXE=rxe0 SIW=siw0 RXE_ADDR=192.0.2.1 SIW_ADDR=192.0.2.2
+	export RXE SIW RXE_ADDR SIW_ADDR
+}
+
+# mkfs_xfs DEVICE: a new XFS with exchange-range (XFS_IOC_EXCHANGE_RANGE).
+# xfsprogs 6.10 and later set it with -i exchange=1; older ones (Debian 12
+# has 6.1) do not know it, so set its superblock bit (1 << 6) with xfs_db.
+mkfs_xfs() {
+	local incompat
+	mkfs.xfs -q -f -i exchange=1 "$1" 2>/dev/null && return
+	mkfs.xfs -q -f "$1" || return
+	incompat=$(xfs_db -c 'sb 0' -c 'print features_incompat' "$1") || return
+	incompat=${incompat##*= }
+	xfs_db -x -c 'sb 0' -c "write -d features_incompat $((incompat | 0x40))" \
+		"$1" >/dev/null
 }
 
 guest_setup_pmem && guest_setup_rdma
