@@ -40,6 +40,9 @@ cat <<'TEXT'
     kernel message below names the inode, the pinned range and the process).
 TEXT
 dmesg | grep 'rdma_pin:' | tail -n 1
+say "Copying a pinned file: copy_file_range refuses to reflink it, cp copies"
+run "$MR" -d "$RXE" -s 2097152 -x "cp /mnt/pin/data /mnt/pin/copy && cmp /mnt/pin/data /mnt/pin/copy && echo 'cp: identical copy'" /mnt/pin/data
+dmesg | grep 'rdma_pin:' | tail -n 1
 say "After deregistration the file is an ordinary file again"
 run truncate -s 0 /mnt/pin/data && echo "truncate: done"
 run "$MR" -d "$SIW" -s 2097152 -x "fallocate -p -o 4096 -l 4096 /mnt/pin/data" /mnt/pin/data
