@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
-# Write $OBJ/.config: x86_64 defconfig plus the fragments in configs/, merged
-# with the kernel's own merge_config.sh, then check that every option that a
-# fragment asks for survived olddefconfig.
+# Write the kernel's .config: x86_64 defconfig plus the fragments in
+# configs/, merged with the kernel's own merge_config.sh, then check that
+# every option that a fragment asks for survived olddefconfig.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { echo "usage: $0    (fragments: configs/*.config)"; }
-[ $# -eq 0 ] || { usage; exit 2; }
+usage() {
+	cat <<EOF
+usage: $0 [--no-debug TREE OBJ]
+  Writes ${OBJ#"$TOP"/}/.config for the test kernel (all of configs/).
+  --no-debug: the same without configs/debug.config, for TREE built in OBJ
+              (the static checks: the bug catchers only slow their builds).
+EOF
+}
 
-fragments=("$TOP"/configs/feature.config "$TOP"/configs/vm.config \
-	   "$TOP"/configs/trim.config "$TOP"/configs/debug.config)
+fragments=("$TOP"/configs/feature.config "$TOP"/configs/vm.config "$TOP"/configs/trim.config)
+if [ $# -eq 0 ]; then
+	fragments+=("$TOP"/configs/debug.config)
+elif [ $# -eq 3 ] && [ "$1" = --no-debug ]; then
+	mkdir -p "$3"
+	TREE=$(cd "$2" && pwd) OBJ=$(cd "$3" && pwd)
+else
+	usage
+	exit 2
+fi
+export KTREE=$TREE KOBJ=$OBJ
 
 # Fail by name for each requested value that Kconfig dropped or changed.
 check_survivors() {

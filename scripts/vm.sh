@@ -4,7 +4,8 @@
 # The guest's root is this machine's / read-only over virtio-9p (as virtme-ng
 # does it); three NFIT persistent-memory devices back /dev/pmem0 (fsdax, for
 # plain DAX), /dev/dax1.0 (devdax) and /dev/pmem2 (fsdax, for rdma_pin);
-# $RESULTS is shared writable for the job's output.
+# $RESULTS is shared writable for the job's output, and this checkout read-only
+# once more, for when the guest's tmpfs hides it (a clone in /tmp).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,7 +43,9 @@ qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=multi
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
 	-fsdev local,id=results,path="$RESULTS",security_model=none
-	-device virtio-9p-pci,fsdev=results,mount_tag=results)
+	-device virtio-9p-pci,fsdev=results,mount_tag=results
+	-fsdev local,id=top,path="$TOP",security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=top,mount_tag=top)
 for i in 0 1 2; do
 	qemu+=(-object memory-backend-file,id=pmem$i,share=on,mem-path="$vmdir/pmem$i.img",size=1026M,align=2M
 	       -device nvdimm,id=nvdimm$i,memdev=pmem$i,label-size=128K)

@@ -17,6 +17,11 @@ mount -t tmpfs tmpfs /dev/shm
 for d in /tmp /run /var/tmp /var/log /var/lib /mnt /root /etc/rdma; do
 	mount -t tmpfs tmpfs "$d" 2>/dev/null || true
 done
+# A checkout under one of those (a clone in /tmp) comes back by its own share.
+if [ ! -d "$GUEST" ]; then
+	mkdir -p "${GUEST%/scripts/guest}"
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro top "${GUEST%/scripts/guest}"
+fi
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
 mkdir -p /mnt/results
