@@ -9,7 +9,6 @@ set -euo pipefail
 
 usage() { echo "usage: $0    (checks patches/*.patch against the base in $TREE)"; }
 [ $# -eq 0 ] || { usage; exit 2; }
-command -v sparse >/dev/null || die "sparse is not installed: run scripts/deps.sh"
 
 CTREE=$WORK/check-tree
 COBJ=$WORK/obj-check
@@ -61,34 +60,59 @@ touched_targets() {
 		done | sort -u
 }
 
-# The objects of the .c files that the patch touches, for sparse.
-touched_objects() {
+# The objects of the .c files that the patch touches and that exist in
+# REV, for sparse.
+touched_objects() {	# touched_objects REV
 	local f
-	git -C "$CTREE" diff --name-only --diff-filter=d HEAD~1 HEAD |
+	git -C "$CTREE" diff --name-only HEAD~1 HEAD |
 		grep -E '\.c$' | grep -vE '^(tools|Documentation|scripts|samples)/' |
 		while read -r f; do
+			git -C "$CTREE" cat-file -e "$1:$f" 2>/dev/null || continue
 			# A KUnit suite #included by another file is checked with it.
-			grep -qs "#include \"$(basename "$f")\"" "$CTREE/$(dirname "$f")"/*.c ||
+			git -C "$CTREE" grep -q "#include \"$(basename "$f")\"" "$1" -- "$(dirname "$f")/*.c" ||
 				echo "${f%.c}.o"
 		done
 }
 
-# The touched directories build with W=1, and sparse (C=2: even if already
-# built) finds nothing in the touched files.  Warnings elsewhere are not
-# the patch's: only the touched files count, and sparse skips the others.
+# What W=1 and sparse (C=2: even if built) say about the touched files when
+# their objects are built, without line numbers, sorted.
+touched_warnings() {	# touched_warnings LOG OBJECT...
+	local log=$1 files
+	shift
+	files=$(git -C "$CTREE" diff --name-only HEAD~1 HEAD | paste -sd'|')
+	: >"$log"
+	if [ $# -gt 0 ]; then
+		(cd "$COBJ" && rm -f "$@")
+		KTREE=$CTREE KOBJ=$COBJ kmake W=1 C=2 CHECK="$SPARSE" KCFLAGS=-Wno-error "$@" >"$log" 2>&1 ||
+			return 1
+		! grep -q 'is not available or not up to date' "$log" || return 1
+	fi
+	{ grep -E "^([^:]*/)?(${files//./\\.}):[0-9]+(:[0-9]+)?: (warning|error)" "$log" || true; } |
+		sed -E 's/^([^:]*\/)?([^:]+):[0-9]+(:[0-9]+)?: /\2: /' | sort
+}
+
+# The touched directories build with W=1, and the touched files have no
+# W=1 or sparse warning that they did not have before the patch.
+# Warnings elsewhere are not the patch's: sparse checks only these files.
 check_build() {
-	local targets objects out=$LOGS/static-build.log files
+	local out=$LOGS/static-build.log targets before after old
 	mapfile -t targets < <(touched_targets)
-	mapfile -t objects < <(touched_objects)
 	[ ${#targets[@]} -gt 0 ] || return 0
+	mapfile -t before < <(touched_objects HEAD~1)
+	mapfile -t after < <(touched_objects HEAD)
+
+	# The touched files as they were before the patch.
+	mapfile -t old < <(git -C "$CTREE" diff --name-only --diff-filter=MD HEAD~1 HEAD)
+	[ ${#old[@]} -eq 0 ] || git -C "$CTREE" checkout -q HEAD~1 -- "${old[@]}"
+	touched_warnings "$out.before" "${before[@]}" >"$out.old" || return 1
+	git -C "$CTREE" reset -q --hard HEAD
+
 	# -Wno-error: W=1 warnings of untouched files are not this patch's.
 	KTREE=$CTREE KOBJ=$COBJ kmake W=1 KCFLAGS=-Wno-error "${targets[@]}" >"$out" 2>&1 ||
 		return 1
-	[ ${#objects[@]} -eq 0 ] ||
-		KTREE=$CTREE KOBJ=$COBJ kmake W=1 C=2 KCFLAGS=-Wno-error "${objects[@]}" >>"$out" 2>&1 ||
-		return 1
-	files=$(git -C "$CTREE" diff --name-only HEAD~1 HEAD | paste -sd'|')
-	! grep -E "^([^:]*/)?(${files//./\\.}):[0-9]+(:[0-9]+)?: (warning|error)" "$out" >"$out.touched"
+	touched_warnings "$out.after" "${after[@]}" >"$out.new" || { cat "$out.after" >>"$out"; return 1; }
+	comm -13 "$out.old" "$out.new" >"$out.touched"
+	[ ! -s "$out.touched" ]
 }
 
 # Build the selftest directories that the patch touches.
@@ -113,11 +137,13 @@ check_maintainers() {
 	done
 }
 
+SPARSE=$("$TOP/scripts/sparse.sh")
+
 # The builds are the slow part.  Their result depends only on the patches
 # up to this one and on how they are checked: remember each success, so that
 # a re-run builds only from the first changed patch on.
 stamps=$WORK/static-passed
-checker_sum=$(cat "$0" "$TOP/scripts/config.sh" "$TOP/checkpatch.ignore" "$TOP"/configs/*.config | sha256sum | cut -c1-16)
+checker_sum=$(cat "$0" "$TOP/scripts/config.sh" "$TOP/scripts/sparse.sh" "$TOP/base.conf" "$TOP/checkpatch.ignore" "$TOP"/configs/*.config | sha256sum | cut -c1-16)
 series_sum=$checker_sum
 
 mkdir -p "$LOGS" "$stamps"
@@ -144,18 +170,18 @@ for p in "${patches[@]}"; do
 		tap_result fail "$name: MAINTAINERS covers new files" "$log"
 	series_sum=$( (echo "$series_sum"; cat "$p") | sha256sum | cut -c1-16)
 	if [ -e "$stamps/$series_sum" ]; then
-		tap_result ok "$name: touched code builds with W=1 C=1 (unchanged, passed before)"
+		tap_result ok "$name: touched code builds with W=1, no new W=1 or sparse warning (unchanged, passed before)"
 		tap_result ok "$name: touched selftests build (unchanged, passed before)"
 		continue
 	fi
 	built=1
 	if check_build >"$log" 2>&1; then
-		tap_result ok "$name: touched code builds with W=1 C=1"
+		tap_result ok "$name: touched code builds with W=1, no new W=1 or sparse warning"
 	else
 		built=0
 		cat "$LOGS/static-build.log.touched" "$LOGS/static-build.log" 2>/dev/null |
 			grep -E 'warning|error' >>"$log" || true
-		tap_result fail "$name: touched code builds with W=1 C=1" "$log"
+		tap_result fail "$name: touched code builds with W=1, no new W=1 or sparse warning" "$log"
 	fi
 	if check_selftests >"$log" 2>&1; then
 		tap_result ok "$name: touched selftests build"

@@ -45,17 +45,39 @@ summary() {
 	python3 "$TOP/scripts/summary.py" "${taps[@]}" --expected-skips "$TOP/tests/expected-skips"
 }
 
-mkdir -p "$WORK" "$RESULTS"
+mkdir -p "$WORK" "$RESULTS" "$LOGS"
 rm -f "$pipeline" "$kunit_json" "$WORK/static.tap" "$RESULTS"/*
 echo "TAP version 13" >"$pipeline"
 "$TOP/scripts/deps.sh"
 applied=1
 stage "series applies to the base" "$TOP/scripts/tree.sh" || applied=0
-stage "static checks" "$TOP/scripts/check-series.sh" || true
+
+# The static checks build in a tree and objects of their own, so they run
+# beside the kernel build: each fills the other's single-threaded moments
+# (checkpatch, git am, linking vmlinux).
+static_log=$LOGS/static.log
+step "Static checks on the series, beside the kernel build (log: ${static_log#"$TOP"/})"
+"$TOP/scripts/check-series.sh" >"$static_log" 2>&1 &
+static=$!
+
+built=0
 if [ $applied -eq 1 ] &&
    stage "kernel builds" "$TOP/scripts/build.sh" &&
-   stage "kselftests build" "$TOP/scripts/build-selftests.sh" &&
-   stage "VM runs the tests to the end" "$TOP/scripts/vm.sh" check; then
+   stage "kselftests build" "$TOP/scripts/build-selftests.sh"; then
+	built=1
+fi
+
+static_passed() {
+	local rc=0
+	wait "$static" || rc=$?
+	step "Static checks: $(grep -c '^ok ' "$WORK/static.tap" 2>/dev/null || true) passed"
+	grep -A40 '^not ok ' "$WORK/static.tap" 2>/dev/null || true
+	[ $rc -eq 0 ] || tail -n 5 "$static_log"
+	return $rc
+}
+stage "static checks" static_passed || true
+
+if [ $built -eq 1 ] && stage "VM runs the tests to the end" "$TOP/scripts/vm.sh" check; then
 	stage "console has no kernel warning" "$TOP/scripts/scan-console.sh" "$LOGS/console-check.log" || true
 	stage "KUnit output parses" parse_kunit || true
 fi

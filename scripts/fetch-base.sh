@@ -15,18 +15,8 @@ USAGE
 [ $# -eq 0 ] || { usage; exit 2; }
 
 base=$CACHE/base
-apt_dir=$base/apt
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
-
-# Private apt: own sources list, lists and cache directories.
-private_apt() {
-	"$@" -o Dir::Etc::SourceList="$apt_dir/sources.list" \
-	     -o Dir::Etc::SourceParts=/dev/null \
-	     -o Dir::State::Lists="$apt_dir/lists" \
-	     -o Dir::Cache="$apt_dir" \
-	     -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-	     -o APT::Sandbox::User=root -o Debug::NoLocking=1
-}
+APT_DIR=$base/apt
+mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/archives/partial"
 
 deb=$base/${BASE_PACKAGE}_${BASE_VERSION//:/%3a}_all.deb
 tarball=$base/$BASE_PACKAGE-$BASE_VERSION/$BASE_TARBALL
@@ -34,7 +24,7 @@ tarball=$base/$BASE_PACKAGE-$BASE_VERSION/$BASE_TARBALL
 if [ ! -f "$deb" ]; then
 	step "Fetching $BASE_PACKAGE $BASE_VERSION from $BASE_SUITE"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $BASE_SUITE main" \
-		>"$apt_dir/sources.list"
+		>"$APT_DIR/sources.list"
 	private_apt apt-get -qq update
 	version=$BASE_VERSION
 	if ! private_apt apt-cache show "$BASE_PACKAGE=$BASE_VERSION" >/dev/null 2>&1; then

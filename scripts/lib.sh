@@ -32,6 +32,17 @@ kmake() {
 		-j"$(nproc)" "$@"
 }
 
+# Private apt, for what the system's sources do not have: its own sources
+# list, lists and cache in $APT_DIR.  The system's configuration is untouched.
+private_apt() {
+	"$@" -o Dir::Etc::SourceList="$APT_DIR/sources.list" \
+	     -o Dir::Etc::SourceParts=/dev/null \
+	     -o Dir::State::Lists="$APT_DIR/lists" \
+	     -o Dir::Cache="$APT_DIR" \
+	     -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+	     -o APT::Sandbox::User=root -o Debug::NoLocking=1
+}
+
 # Checksum of the series' patches, not of the cover letter: a new cover
 # letter needs no new tree.
 series_sum() {
