@@ -43,6 +43,31 @@ dmesg | grep 'rdma_pin:' | tail -n 1
 say "Copying a pinned file: copy_file_range refuses to reflink it, cp copies"
 run "$MR" -d "$RXE" -s 2097152 -x "cp /mnt/pin/data /mnt/pin/copy && cmp /mnt/pin/data /mnt/pin/copy && echo 'cp: identical copy'" /mnt/pin/data
 dmesg | grep 'rdma_pin:' | tail -n 1
+say "An administrator finds who pins a file"
+# A long-running "database" keeps a region registered over its file.
+"$MR" -d "$RXE" -s 2097152 -x "sleep 600" /mnt/pin/db >/dev/null &
+holder=$!
+for _ in $(seq 120); do
+	grep -q " $(stat -c %i /mnt/pin/db 2>/dev/null || echo none) " \
+		/sys/kernel/debug/dax_pins 2>/dev/null && break
+	sleep 1
+done
+run truncate -s 0 /mnt/pin/db
+dmesg | grep 'rdma_pin:' | tail -n 1
+run stat -c '%d:%i %n' /mnt/pin/db
+run cat /sys/kernel/debug/dax_pins
+run ps -o pid,user,lstart,args -p "$holder"
+cat <<'TEXT'
+    The message names the device, the inode, the pinned bytes and the
+    holder; the listing shows every live pin with its holder and since
+    when (seconds since boot).  Stopping the holder releases its pins.
+TEXT
+run kill "$holder"
+wait "$holder" 2>/dev/null
+pkill -f 'sleep 600' || true
+run truncate -s 0 /mnt/pin/db && echo "truncate: done"
+run cat /sys/kernel/debug/dax_pins
+
 say "After deregistration the file is an ordinary file again"
 run truncate -s 0 /mnt/pin/data && echo "truncate: done"
 run "$MR" -d "$SIW" -s 2097152 -x "fallocate -p -o 4096 -l 4096 /mnt/pin/data" /mnt/pin/data
