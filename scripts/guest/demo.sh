@@ -54,9 +54,9 @@ for _ in $(seq 120); do
 done
 run truncate -s 0 /mnt/pin/db
 dmesg | grep 'rdma_pin:' | tail -n 1
-run stat -c '%d:%i %n' /mnt/pin/db
+run stat -c '%i %n' /mnt/pin/db
 run cat /sys/kernel/debug/dax_pins
-run ps -o pid,user,lstart,args -p "$holder"
+run ps -ww -o pid,user,lstart,args -p "$holder"
 cat <<'TEXT'
     The message names the device, the inode, the pinned bytes and the
     holder; the listing shows every live pin with its holder and since
