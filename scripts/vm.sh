@@ -2,8 +2,9 @@
 # Boot the built kernel under QEMU (TCG) and run one guest job in it.
 #
 # The guest's root is this machine's / read-only over virtio-9p (as virtme-ng
-# does it); three NFIT persistent-memory devices back /dev/pmem0 (fsdax, for
-# plain DAX), /dev/dax1.0 (devdax) and /dev/pmem2 (fsdax, for rdma_pin);
+# does it); five NFIT persistent-memory devices back /dev/pmem0 and pmem3
+# (fsdax, for plain DAX on XFS and ext4), /dev/dax1.0 (devdax), and pmem2 and
+# pmem4 (fsdax, for rdma_pin on XFS and ext4);
 # $RESULTS is shared writable for the job's output, and this checkout read-only
 # once more, for when the guest's tmpfs hides it (a clone in /tmp).
 set -euo pipefail
@@ -27,7 +28,7 @@ mkdir -p "$vmdir" "$RESULTS" "$LOGS"
 rm -f "$RESULTS"/*
 # Fresh, sparse pmem backing files: every run starts from blank labels.
 # 1026 MiB, because ndctl refuses a 1 GiB device as misaligned.
-for i in 0 1 2; do
+for i in 0 1 2 3 4; do
 	rm -f "$vmdir/pmem$i.img"
 	truncate -s 1026M "$vmdir/pmem$i.img"
 done
@@ -38,7 +39,7 @@ cmdline+=" init=$TOP/scripts/guest/init.sh rdma_pin.job=$job rdma_pin.top=$TOP"
 cmdline+=" panic=-1 oops=panic hung_task_panic=0 nokaslr"
 
 qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=multi
-	-cpu max,la57=off -smp 2 -m 2G,slots=4,maxmem=8G
+	-cpu max,la57=off -smp 2 -m 2G,slots=6,maxmem=8G
 	-nographic -no-reboot -kernel "$kernel" -append "$cmdline"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
@@ -46,7 +47,7 @@ qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=multi
 	-device virtio-9p-pci,fsdev=results,mount_tag=results
 	-fsdev local,id=top,path="$TOP",security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=top,mount_tag=top)
-for i in 0 1 2; do
+for i in 0 1 2 3 4; do
 	qemu+=(-object memory-backend-file,id=pmem$i,share=on,mem-path="$vmdir/pmem$i.img",size=1026M,align=2M
 	       -device nvdimm,id=nvdimm$i,memdev=pmem$i,label-size=128K)
 done

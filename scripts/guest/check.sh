@@ -15,7 +15,7 @@ run_kselftest() {
 	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
 }
 
-mkdir -p /mnt/xfs /mnt/xfs-pin
+mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
 mkfs.xfs -q -f "$PMEM"
 
 # Upstream's long-term pinning test; its "local tmpfile" cases run on XFS.
@@ -33,6 +33,11 @@ run_kselftest rdma.rdma_pin_mount /tmp "$SELFTESTS_SRC/rdma/rdma_pin_mount.sh" \
 
 mkfs_xfs "$PMEM_PIN"
 mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
+for dev in "$PMEM_EXT4" "$PMEM_EXT4_PIN"; do
+	mkfs.ext4 -q -F -b 4096 "$dev"
+done
+mount -o dax=always "$PMEM_EXT4" /mnt/ext4
+mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
 for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
 	addr=${dev#*:} dev=${dev%%:*}
 	run_kselftest "rdma.fsdax_mr.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
@@ -40,9 +45,9 @@ for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
 		FSDAX_MR_PIN_DIR=/mnt/xfs-pin FSDAX_MR_DEVDAX="$DEVDAX"
 	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
 		RDMA_PIN_IBDEV="$dev" RDMA_PIN_ADDR="$addr" \
-		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs
+		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
+		RDMA_PIN_EXT4_DIR=/mnt/ext4-pin RDMA_PIN_EXT4_DAX_DIR=/mnt/ext4
 done
 
-umount /mnt/xfs-pin
-umount /mnt/xfs
+umount /mnt/ext4-pin /mnt/ext4 /mnt/xfs-pin /mnt/xfs
 touch "$RESULTS/done"
