@@ -40,9 +40,11 @@ mount -o dax=always "$PMEM_EXT4" /mnt/ext4
 mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
 for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
 	addr=${dev#*:} dev=${dev%%:*}
-	run_kselftest "rdma.fsdax_mr.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
-		FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/xfs \
-		FSDAX_MR_PIN_DIR=/mnt/xfs-pin FSDAX_MR_DEVDAX="$DEVDAX"
+	for fs in xfs ext4; do
+		run_kselftest "rdma.fsdax_mr.$fs.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
+			FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/$fs \
+			FSDAX_MR_PIN_DIR=/mnt/$fs-pin FSDAX_MR_DEVDAX="$DEVDAX"
+	done
 	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
 		RDMA_PIN_IBDEV="$dev" RDMA_PIN_ADDR="$addr" \
 		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
