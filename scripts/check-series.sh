@@ -95,7 +95,7 @@ touched_warnings() {	# touched_warnings LOG OBJECT...
 # W=1 or sparse warning that they did not have before the patch.
 # Warnings elsewhere are not the patch's: sparse checks only these files.
 check_build() {
-	local out=$LOGS/static-build.log targets before after old
+	local out=$LOGS/static-$name.build.log targets before after old
 	mapfile -t targets < <(touched_targets)
 	[ ${#targets[@]} -gt 0 ] || return 0
 	mapfile -t before < <(touched_objects HEAD~1)
@@ -104,7 +104,11 @@ check_build() {
 	# The touched files as they were before the patch.
 	mapfile -t old < <(git -C "$CTREE" diff --name-only --diff-filter=MD HEAD~1 HEAD)
 	[ ${#old[@]} -eq 0 ] || git -C "$CTREE" checkout -q HEAD~1 -- "${old[@]}"
-	touched_warnings "$out.before" "${before[@]}" >"$out.old" || return 1
+	if ! touched_warnings "$out.before" "${before[@]}" >"$out.old"; then
+		git -C "$CTREE" reset -q --hard HEAD
+		cat "$out.before"
+		return 1
+	fi
 	git -C "$CTREE" reset -q --hard HEAD
 
 	# -Wno-error: W=1 warnings of untouched files are not this patch's.
@@ -179,8 +183,8 @@ for p in "${patches[@]}"; do
 		tap_result ok "$name: touched code builds with W=1, no new W=1 or sparse warning"
 	else
 		built=0
-		cat "$LOGS/static-build.log.touched" "$LOGS/static-build.log" 2>/dev/null |
-			grep -E 'warning|error' >>"$log" || true
+		cat "$LOGS/static-$name.build.log.touched" "$LOGS/static-$name.build.log" 2>/dev/null |
+			grep -E '(warning|error):' >>"$log" || true
 		tap_result fail "$name: touched code builds with W=1, no new W=1 or sparse warning" "$log"
 	fi
 	if check_selftests >"$log" 2>&1; then

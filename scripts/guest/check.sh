@@ -11,7 +11,7 @@ run_kselftest() {
 	local name=$1 dir=$2 prog=$3
 	shift 3
 	echo "# kselftest $name"
-	(cd "$dir" && env "$@" timeout 600 "$prog") 2>&1 | tee "$RESULTS/$name.tap"
+	(cd "$dir" && env "$@" timeout 1800 "$prog") 2>&1 | tee "$RESULTS/$name.tap"
 	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
 }
 
