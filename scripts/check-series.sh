@@ -144,10 +144,13 @@ check_maintainers() {
 SPARSE=$("$TOP/scripts/sparse.sh")
 
 # The builds are the slow part.  Their result depends only on the patches
-# up to this one and on how they are checked: remember each success, so that
-# a re-run builds only from the first changed patch on.
-stamps=$WORK/static-passed
-checker_sum=$(cat "$0" "$TOP/scripts/config.sh" "$TOP/scripts/sparse.sh" "$TOP/base.conf" "$TOP/checkpatch.ignore" "$TOP"/configs/*.config | sha256sum | cut -c1-16)
+# up to this one, on how they are checked and on the compilers: remember
+# each success in the cache, so that a re-run, or CI in a new clone, builds
+# only from the first changed patch on.
+stamps=$CACHE/static-passed
+checker_sum=$( (cat "$0" "$TOP/scripts/config.sh" "$TOP/scripts/sparse.sh" "$TOP/base.conf" \
+		"$TOP/checkpatch.ignore" "$TOP"/configs/*.config; gcc --version; "$SPARSE" --version) |
+	sha256sum | cut -c1-16)
 series_sum=$checker_sum
 
 mkdir -p "$LOGS" "$stamps"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make check: static checks on the series, then build the patched kernel and
-# the kselftests, boot it, run KUnit (at boot) and the kselftests (in the
-# guest), and end with one line: "N passed, N failed, N skipped".
+# make check: static checks on the series and, beside them, build the
+# patched kernel and the kselftests, boot it in two VMs, run KUnit (at boot)
+# and the kselftests (in the guests), and end with one line:
+# "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,9 +27,10 @@ stage() {
 	fi
 }
 
-# KUnit runs at boot, before init prints its first line.
+# KUnit runs at boot, before init prints its first line; both VMs run it,
+# the rxe one's results count.
 parse_kunit() {
-	local log=$LOGS/console-check.log
+	local log=$LOGS/console-check-rxe.log
 	sed '/^rdma-pin-vm: running job/q' "$log" >"$LOGS/kunit.log"
 	python3 "$TREE/tools/testing/kunit/kunit.py" parse --json="$kunit_json" "$LOGS/kunit.log"
 }
@@ -37,7 +39,7 @@ summary() {
 	local taps=(--tap "pipeline=$pipeline") f
 	echo "1..$n" >>"$pipeline"
 	[ -f "$WORK/static.tap" ] && taps+=(--tap "static=$WORK/static.tap")
-	for f in "$RESULTS"/*.tap; do
+	for f in "$RESULTS"/*/*.tap; do
 		[ -e "$f" ] && taps+=(--tap "$(basename "$f" .tap)=$f")
 	done
 	[ -f "$kunit_json" ] && taps+=(--kunit "$kunit_json")
@@ -46,17 +48,17 @@ summary() {
 }
 
 mkdir -p "$WORK" "$RESULTS" "$LOGS"
-rm -f "$pipeline" "$kunit_json" "$WORK/static.tap" "$RESULTS"/*
+rm -rf "$pipeline" "$kunit_json" "$WORK/static.tap" "$RESULTS"/*
 echo "TAP version 13" >"$pipeline"
 "$TOP/scripts/deps.sh"
 applied=1
 stage "series applies to the base" "$TOP/scripts/tree.sh" || applied=0
 
 # The static checks build in a tree and objects of their own, so they run
-# beside the kernel build: each fills the other's single-threaded moments
-# (checkpatch, git am, linking vmlinux).
+# beside the kernel build and the VMs: each fills the others' idle moments
+# (checkpatch, git am, linking vmlinux, a guest that keeps one CPU busy).
 static_log=$LOGS/static.log
-step "Static checks on the series, beside the kernel build (log: ${static_log#"$TOP"/})"
+step "Static checks on the series, beside the kernel build and the tests (log: ${static_log#"$TOP"/})"
 "$TOP/scripts/check-series.sh" >"$static_log" 2>&1 &
 static=$!
 
@@ -67,6 +69,29 @@ if [ $applied -eq 1 ] &&
 	built=1
 fi
 
+# The tests run in two VMs side by side, one per software RDMA device: a
+# test VM keeps one CPU busy, so the second CPU would otherwise idle.
+run_vms() {
+	local pids=() part rc=0
+	step "Running the tests in two VMs side by side (rxe, siw): only results are shown"
+	for part in rxe siw; do
+		"$TOP/scripts/vm.sh" --quiet check 2700 "$part" &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || rc=1
+	done
+	return $rc
+}
+
+scan_consoles() {
+	local part rc=0
+	for part in rxe siw; do
+		"$TOP/scripts/scan-console.sh" "$LOGS/console-check-$part.log" || rc=1
+	done
+	return $rc
+}
+
 static_passed() {
 	local rc=0
 	wait "$static" || rc=$?
@@ -75,10 +100,11 @@ static_passed() {
 	[ $rc -eq 0 ] || tail -n 5 "$static_log"
 	return $rc
 }
-stage "static checks" static_passed || true
 
-if [ $built -eq 1 ] && stage "VM runs the tests to the end" "$TOP/scripts/vm.sh" check; then
-	stage "console has no kernel warning" "$TOP/scripts/scan-console.sh" "$LOGS/console-check.log" || true
+# The VMs do not wait for the static checks: they use the other CPU.
+if [ $built -eq 1 ] && stage "VMs run the tests to the end" run_vms; then
+	stage "consoles have no kernel warning" scan_consoles || true
 	stage "KUnit output parses" parse_kunit || true
 fi
+stage "static checks" static_passed || true
 summary

@@ -1,10 +1,14 @@
 #!/bin/bash
-# Guest job: run every kselftest that make check covers, one TAP file each in
+# Guest job: run the kselftests that make check covers, one TAP file each in
 # $RESULTS, and mark the run complete.  The host parses and counts them.
+# make check runs two of these VMs side by side, one per software RDMA
+# device (rdma_pin.part=rxe or siw on the kernel command line); the rxe one
+# also runs the tests that need no RDMA device.  Without a part, all run.
 set -u
 . "$GUEST/setup.sh" || exit 1
 KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
 SELFTESTS_SRC=$(cd "$GUEST/../../build/linux/tools/testing/selftests" && pwd)
+part=$(sed -n 's/.*rdma_pin\.part=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 # run_kselftest NAME DIR PROGRAM [ENV=VALUE...]: run PROGRAM in DIR.
 run_kselftest() {
@@ -15,31 +19,36 @@ run_kselftest() {
 	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
 }
 
-mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
-mkfs.xfs -q -f "$PMEM"
+# The tests that need no RDMA device.
+run_device_free_tests() {
+	# Upstream's long-term pinning test; its "local tmpfile" cases run on
+	# XFS.  Not on DAX: the test expects read-only pins of file pages to
+	# work, which FS-DAX has always refused.
+	mkfs.xfs -q -f "$PMEM"
+	mount -o dax=never "$PMEM" /mnt/xfs
+	run_kselftest mm.gup_longterm /mnt/xfs "$KSELFTEST/mm/gup_longterm"
+	umount /mnt/xfs
 
-# Upstream's long-term pinning test; its "local tmpfile" cases run on XFS.
-# Not on DAX: the test expects read-only pins of file pages to work, which
-# FS-DAX has always refused.
-mount -o dax=never "$PMEM" /mnt/xfs
-run_kselftest mm.gup_longterm /mnt/xfs "$KSELFTEST/mm/gup_longterm"
-umount /mnt/xfs
+	# The rdma_pin mount option itself, on a device of its own.
+	run_kselftest rdma.rdma_pin_mount /tmp "$SELFTESTS_SRC/rdma/rdma_pin_mount.sh" \
+		RDMA_PIN_PMEM="$PMEM_PIN"
+}
 
-mount -o dax=always "$PMEM" /mnt/xfs
+mount_filesystems() {
+	mkfs.xfs -q -f "$PMEM"
+	mount -o dax=always "$PMEM" /mnt/xfs
+	mkfs_xfs "$PMEM_PIN"
+	mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
+	for dev in "$PMEM_EXT4" "$PMEM_EXT4_PIN"; do
+		mkfs.ext4 -q -F -b 4096 "$dev"
+	done
+	mount -o dax=always "$PMEM_EXT4" /mnt/ext4
+	mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
+}
 
-# The rdma_pin mount option itself, on a device of its own.
-run_kselftest rdma.rdma_pin_mount /tmp "$SELFTESTS_SRC/rdma/rdma_pin_mount.sh" \
-	RDMA_PIN_PMEM="$PMEM_PIN"
-
-mkfs_xfs "$PMEM_PIN"
-mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
-for dev in "$PMEM_EXT4" "$PMEM_EXT4_PIN"; do
-	mkfs.ext4 -q -F -b 4096 "$dev"
-done
-mount -o dax=always "$PMEM_EXT4" /mnt/ext4
-mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
-for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
-	addr=${dev#*:} dev=${dev%%:*}
+# run_device_tests IBDEV ADDR: the memory registration tests on one device.
+run_device_tests() {
+	local dev=$1 addr=$2 fs
 	for fs in xfs ext4; do
 		run_kselftest "rdma.fsdax_mr.$fs.$dev" /tmp "$KSELFTEST/rdma/fsdax_mr" \
 			FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/$fs \
@@ -49,7 +58,16 @@ for dev in "$RXE:$RXE_ADDR" "$SIW:$SIW_ADDR"; do
 		RDMA_PIN_IBDEV="$dev" RDMA_PIN_ADDR="$addr" \
 		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
 		RDMA_PIN_EXT4_DIR=/mnt/ext4-pin RDMA_PIN_EXT4_DAX_DIR=/mnt/ext4
-done
+}
 
+mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
+case "$part" in
+rxe|"") run_device_free_tests ;;
+siw) ;;
+*) echo "check: unknown part '$part'" >&2; exit 1 ;;
+esac
+mount_filesystems
+[ "$part" = siw ] || run_device_tests "$RXE" "$RXE_ADDR"
+[ "$part" = rxe ] || run_device_tests "$SIW" "$SIW_ADDR"
 umount /mnt/ext4-pin /mnt/ext4 /mnt/xfs-pin /mnt/xfs
 touch "$RESULTS/done"
