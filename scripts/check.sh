@@ -75,7 +75,7 @@ run_vms() {
 	local pids=() part rc=0
 	step "Running the tests in two VMs side by side (rxe, siw): only results are shown"
 	for part in rxe siw; do
-		"$TOP/scripts/vm.sh" --quiet check 2700 "$part" &
+		"$TOP/scripts/vm.sh" --quiet check 3600 "$part" &
 		pids+=($!)
 	done
 	for pid in "${pids[@]}"; do
