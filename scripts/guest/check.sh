@@ -1,9 +1,10 @@
 #!/bin/bash
 # Guest job: run the kselftests that make check covers, one TAP file each in
 # $RESULTS, and mark the run complete.  The host parses and counts them.
-# make check runs two of these VMs side by side, one per software RDMA
-# device (rdma_pin.part=rxe or siw on the kernel command line); the rxe one
-# also runs the tests that need no RDMA device.  Without a part, all run.
+# Without a part, all run: make check's default.  With
+# RDMA_PIN_PARALLEL_VMS=1 it runs two of these VMs side by side, one per
+# software RDMA device (rdma_pin.part=rxe or siw on the kernel command line);
+# the rxe one also runs the tests that need no RDMA device.
 set -u
 . "$GUEST/setup.sh" || exit 1
 KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
