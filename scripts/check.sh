@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# make check: static checks on the series and, beside them, build the
-# patched kernel and the kselftests, boot it, run KUnit (at boot) and the
-# kselftests (in the guest), and end with one line:
+# make check: build the patched kernel and the kselftests, boot it, run KUnit
+# (at boot) and the kselftests (in the guest), with the static checks on the
+# series beside all of it at low priority, and end with one line:
 # "N passed, N failed, N skipped".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -65,12 +65,13 @@ echo "TAP version 13" >"$pipeline"
 applied=1
 stage "series applies to the base" "$TOP/scripts/tree.sh" || applied=0
 
-# The static checks build in a tree and objects of their own, so they run
-# beside the kernel build: each fills the other's single-threaded moments
-# (checkpatch, git am, linking vmlinux).
+# The static checks build in a tree and objects of their own.  They run at
+# the lowest priority beside everything else: they take what the kernel build
+# leaves (its single-threaded moments) and then the CPU that the VM leaves (a
+# TCG guest keeps about one busy), without slowing either down much.
 static_log=$LOGS/static.log
-step "Static checks on the series, beside the kernel build (log: ${static_log#"$TOP"/})"
-"$TOP/scripts/check-series.sh" >"$static_log" 2>&1 &
+step "Static checks on the series, at low priority beside the rest (log: ${static_log#"$TOP"/})"
+nice -n 19 "$TOP/scripts/check-series.sh" >"$static_log" 2>&1 &
 static=$!
 
 built=0
@@ -114,11 +115,9 @@ static_passed() {
 	return $rc
 }
 
-# The guests get the CPUs to themselves: a kselftest slowed down by a
-# static check's build could run past its timeout.
-stage "static checks" static_passed || true
 if [ $built -eq 1 ] && stage "VMs run the tests to the end" run_vms; then
 	stage "consoles have no kernel warning" scan_consoles || true
 	stage "KUnit output parses" parse_kunit || true
 fi
+stage "static checks" static_passed || true
 summary
