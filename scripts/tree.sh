@@ -12,7 +12,7 @@ usage() {
 	cat <<USAGE
 usage: $0 [--force]
 Creates or refreshes $TREE from the base and patches/.
-  --force   discard commits in the tree that are not in patches/
+  --force   discard commits and edits in the tree that are not in patches/
 USAGE
 }
 force=0
@@ -85,8 +85,16 @@ apply_series() {
 
 [ -d "$TREE/.git" ] && git_tree rev-parse -q --verify base >/dev/null || create_base
 
+# What is built and tested is the series: never edits that it does not hold.
+has_edits() { [ -n "$(git_tree status --porcelain --untracked-files=no)" ]; }
+edits_msg="$TREE has uncommitted changes: commit and export them, or 'make tree FORCE=1' to discard them"
+
 if [ -f "$stamp" ] && [ "$(sed -n 1p "$stamp")" = "$(series_sum)" ] &&
    [ "$(sed -n 2p "$stamp")" = "$(git_tree rev-parse HEAD)" ]; then
+	if has_edits; then
+		[ $force -eq 1 ] || die "$edits_msg"
+		git_tree reset -q --hard
+	fi
 	import_cover_letter
 	info "tree is up to date with patches/"
 	exit 0
@@ -95,6 +103,5 @@ if [ -f "$stamp" ] && [ "$(sed -n 2p "$stamp")" != "$(git_tree rev-parse HEAD)" 
    [ $force -eq 0 ]; then
 	die "$TREE has commits that are not in patches/: run 'make export' to keep them, or 'make tree FORCE=1' to discard them"
 fi
-[ -z "$(git_tree status --porcelain --untracked-files=no)" ] || [ $force -eq 1 ] ||
-	die "$TREE has uncommitted changes: commit and export them, or 'make tree FORCE=1' to discard them"
+! has_edits || [ $force -eq 1 ] || die "$edits_msg"
 apply_series
