@@ -3,12 +3,13 @@
 
 S := scripts
 
-.PHONY: help run shell check tree export build static clean
+.PHONY: help run shell check stress tree export build static clean
 
 help:
 	@echo "make run      build the patched kernel, boot it in QEMU, show the demo"
 	@echo "make check    all tests: static checks, KUnit, kselftests in QEMU"
 	@echo "make shell    boot the test VM with an interactive shell"
+	@echo "make stress   the stress test, SECONDS=60 per filesystem and device"
 	@echo "make tree     build/linux: the base with patches/ applied (FORCE=1 to"
 	@echo "              discard commits that were not exported)"
 	@echo "make export   write patches/ from the commits in build/linux"
@@ -24,6 +25,9 @@ shell:
 
 check:
 	@$(S)/check.sh
+
+stress:
+	@$(S)/stress.sh $(SECONDS)
 
 tree:
 	@$(S)/deps.sh

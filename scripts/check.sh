@@ -47,11 +47,13 @@ parse_kunit() {
 }
 
 summary() {
-	local taps=(--tap "pipeline=$pipeline") f
+	local taps=(--tap "pipeline=$pipeline") f vm
 	echo "1..$n" >>"$pipeline"
 	[ -f "$WORK/static.tap" ] && taps+=(--tap "static=$WORK/static.tap")
-	for f in "$RESULTS"/*/*.tap; do
-		[ -e "$f" ] && taps+=(--tap "$(basename "$f" .tap)=$f")
+	for vm in "${vms[@]}"; do
+		for f in "$RESULTS/$vm"/*.tap; do
+			[ -e "$f" ] && taps+=(--tap "$(basename "$f" .tap)=$f")
+		done
 	done
 	[ -f "$kunit_json" ] && taps+=(--kunit "$kunit_json")
 	step "Summary ($(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s)"

@@ -15,8 +15,10 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: $0 [--quiet] JOB [TIMEOUT_SECONDS [PART]]
-JOBs (scripts/guest/JOB.sh): check, demo, shell
+JOBs (scripts/guest/JOB.sh): check, demo, shell, stress
 PART is handed to the job (rdma_pin.part= on the kernel command line).
+RDMA_PIN_KERNEL=FILE boots FILE instead of the built bzImage, and
+RDMA_PIN_STRESS_SECONDS=N sets the stress job's run time (rdma_pin.stress=).
 The console log goes to ${LOGS#"$TOP"/}/console-JOB[-PART].log and the job's
 results to ${RESULTS#"$TOP"/}/JOB[-PART]/.  --quiet shows only the
 kselftests' results and the guest's own messages, prefixed with the name.
@@ -29,7 +31,7 @@ job=$1
 timeout=${2:-1800}
 part=${3:-}
 name=$job${part:+-$part}
-kernel=$OBJ/arch/x86/boot/bzImage
+kernel=${RDMA_PIN_KERNEL:-$OBJ/arch/x86/boot/bzImage}
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make build' first"
 
 vmdir=$WORK/vm-$name
@@ -47,6 +49,7 @@ cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
 cmdline+=" init=$TOP/scripts/guest/init.sh rdma_pin.job=$job rdma_pin.top=$TOP"
 cmdline+="${part:+ rdma_pin.part=$part}"
+cmdline+="${RDMA_PIN_STRESS_SECONDS:+ rdma_pin.stress=$RDMA_PIN_STRESS_SECONDS}"
 cmdline+=" panic=-1 oops=panic hung_task_panic=0 nokaslr"
 
 # One TCG thread for both vCPUs: with a thread per vCPU, a guest once took an

@@ -11,15 +11,6 @@ KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
 SELFTESTS_SRC=$(cd "$GUEST/../../build/linux/tools/testing/selftests" && pwd)
 part=$(sed -n 's/.*rdma_pin\.part=\([^ ]*\).*/\1/p' /proc/cmdline)
 
-# run_kselftest NAME DIR PROGRAM [ENV=VALUE...]: run PROGRAM in DIR.
-run_kselftest() {
-	local name=$1 dir=$2 prog=$3
-	shift 3
-	echo "# kselftest $name"
-	(cd "$dir" && env "$@" timeout 1800 "$prog") 2>&1 | tee "$RESULTS/$name.tap"
-	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
-}
-
 # The tests that need no RDMA device.
 run_device_free_tests() {
 	# Upstream's long-term pinning test; its "local tmpfile" cases run on
@@ -35,18 +26,6 @@ run_device_free_tests() {
 		RDMA_PIN_PMEM="$PMEM_PIN"
 }
 
-mount_filesystems() {
-	mkfs.xfs -q -f "$PMEM"
-	mount -o dax=always "$PMEM" /mnt/xfs
-	mkfs_xfs "$PMEM_PIN"
-	mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
-	for dev in "$PMEM_EXT4" "$PMEM_EXT4_PIN"; do
-		mkfs.ext4 -q -F -b 4096 "$dev"
-	done
-	mount -o dax=always "$PMEM_EXT4" /mnt/ext4
-	mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
-}
-
 # run_device_tests IBDEV ADDR: the memory registration tests on one device.
 run_device_tests() {
 	local dev=$1 addr=$2 fs
@@ -55,10 +34,14 @@ run_device_tests() {
 			FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/$fs \
 			FSDAX_MR_PIN_DIR=/mnt/$fs-pin FSDAX_MR_DEVDAX="$DEVDAX"
 	done
+	# shellcheck disable=SC2046 # one word per variable
 	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
-		RDMA_PIN_IBDEV="$dev" RDMA_PIN_ADDR="$addr" \
-		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
-		RDMA_PIN_EXT4_DIR=/mnt/ext4-pin RDMA_PIN_EXT4_DAX_DIR=/mnt/ext4
+		$(rdma_pin_env "$dev" "$addr")
+	# A short run of the stress test, so that it cannot rot: make stress
+	# runs it for longer.
+	# shellcheck disable=SC2046
+	run_kselftest "rdma.rdma_pin_stress.$dev" /tmp "$KSELFTEST/rdma/rdma_pin_stress" \
+		$(rdma_pin_env "$dev" "$addr") RDMA_PIN_STRESS_SECONDS=10
 }
 
 mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
@@ -67,8 +50,8 @@ rxe|"") run_device_free_tests ;;
 siw) ;;
 *) echo "check: unknown part '$part'" >&2; exit 1 ;;
 esac
-mount_filesystems
+mount_test_filesystems
 [ "$part" = siw ] || run_device_tests "$RXE" "$RXE_ADDR"
 [ "$part" = rxe ] || run_device_tests "$SIW" "$SIW_ADDR"
-umount /mnt/ext4-pin /mnt/ext4 /mnt/xfs-pin /mnt/xfs
+umount_test_filesystems
 touch "$RESULTS/done"

@@ -47,4 +47,40 @@ mkfs_xfs() {
 		"$1" >/dev/null
 }
 
+# run_kselftest NAME DIR PROGRAM [ENV=VALUE...]: run PROGRAM in DIR, its TAP
+# into $RESULTS/NAME.tap.
+run_kselftest() {
+	local name=$1 dir=$2 prog=$3
+	shift 3
+	echo "# kselftest $name"
+	(cd "$dir" && env "$@" timeout 1800 "$prog") 2>&1 | tee "$RESULTS/$name.tap"
+	echo "# kselftest $name exited with ${PIPESTATUS[0]}"
+}
+
+# The filesystems the rdma_pin tests use, each on a device of its own:
+# XFS and ext4, each mounted dax=always and dax=always,rdma_pin.
+mount_test_filesystems() {
+	mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
+	mkfs.xfs -q -f "$PMEM"
+	mount -o dax=always "$PMEM" /mnt/xfs
+	mkfs_xfs "$PMEM_PIN"
+	mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
+	for dev in "$PMEM_EXT4" "$PMEM_EXT4_PIN"; do
+		mkfs.ext4 -q -F -b 4096 "$dev"
+	done
+	mount -o dax=always "$PMEM_EXT4" /mnt/ext4
+	mount -o dax=always,rdma_pin "$PMEM_EXT4_PIN" /mnt/ext4-pin
+}
+
+umount_test_filesystems() {
+	umount /mnt/ext4-pin /mnt/ext4 /mnt/xfs-pin /mnt/xfs
+}
+
+# The environment of the rdma_pin tests, for device $1 at address $2.
+rdma_pin_env() {
+	echo RDMA_PIN_IBDEV="$1" RDMA_PIN_ADDR="$2" \
+		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
+		RDMA_PIN_EXT4_DIR=/mnt/ext4-pin RDMA_PIN_EXT4_DAX_DIR=/mnt/ext4
+}
+
 guest_setup_pmem && guest_setup_rdma
