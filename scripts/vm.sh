@@ -2,9 +2,10 @@
 # Boot the built kernel under QEMU (TCG) and run one guest job in it.
 #
 # The guest's root is this machine's / read-only over virtio-9p (as virtme-ng
-# does it); five NFIT persistent-memory devices back /dev/pmem0 and pmem3
-# (fsdax, for plain DAX on XFS and ext4), /dev/dax1.0 (devdax), and pmem2 and
-# pmem4 (fsdax, for rdma_pin on XFS and ext4);
+# does it); six NFIT persistent-memory devices back /dev/pmem0 and pmem3
+# (fsdax, for plain DAX on XFS and ext4), /dev/dax1.0 (devdax), pmem2 and
+# pmem4 (fsdax, for rdma_pin on XFS and ext4), and pmem5 (fsdax, for the
+# device removal test);
 # $RESULTS/JOB[-PART] is shared writable for the job's output, and this
 # checkout read-only once more, for when the guest's tmpfs hides it (a clone
 # in /tmp).  Each JOB[-PART] has its own backing files, results and console
@@ -40,7 +41,7 @@ mkdir -p "$vmdir" "$results" "$LOGS"
 rm -f "$results"/*
 # Fresh, sparse pmem backing files: every run starts from blank labels.
 # 1026 MiB, because ndctl refuses a 1 GiB device as misaligned.
-for i in 0 1 2 3 4; do
+for i in 0 1 2 3 4 5; do
 	rm -f "$vmdir/pmem$i.img"
 	truncate -s 1026M "$vmdir/pmem$i.img"
 done
@@ -60,7 +61,7 @@ cmdline+=" panic=-1 oops=panic hung_task_panic=0 nokaslr acpi=noirq no_timer_che
 # one vCPU still ran code that the other had already patched back.  A guest
 # keeps about one CPU busy anyway; the other is left to the static checks.
 qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=single
-	-cpu max,la57=off -smp 2 -m 2G,slots=6,maxmem=8G
+	-cpu max,la57=off -smp 2 -m 2G,slots=6,maxmem=9G
 	-nographic -no-reboot -kernel "$kernel" -append "$cmdline"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
@@ -68,7 +69,7 @@ qemu=(qemu-system-x86_64 -machine pc,nvdimm=on -accel tcg,thread=single
 	-device virtio-9p-pci,fsdev=results,mount_tag=results
 	-fsdev local,id=top,path="$TOP",security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=top,mount_tag=top)
-for i in 0 1 2 3 4; do
+for i in 0 1 2 3 4 5; do
 	qemu+=(-object memory-backend-file,id=pmem$i,share=on,mem-path="$vmdir/pmem$i.img",size=1026M,align=2M
 	       -device nvdimm,id=nvdimm$i,memdev=pmem$i,label-size=128K)
 done

@@ -37,6 +37,8 @@ run_device_tests() {
 	# shellcheck disable=SC2046 # one word per variable
 	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
 		$(rdma_pin_env "$dev" "$addr")
+	run_kselftest "rdma.rdma_pin_remove.$dev" /tmp "$KSELFTEST/rdma/rdma_pin_remove" \
+		RDMA_PIN_IBDEV="$dev" RDMA_PIN_REMOVE_PMEM="$PMEM_REMOVE"
 	# A short run of the stress test, so that it cannot rot: make stress
 	# runs it for longer.
 	# shellcheck disable=SC2046

@@ -1,6 +1,8 @@
 # Sourced by the guest jobs: persistent memory and software RDMA devices.
 # Exports PMEM and PMEM_PIN (fsdax block devices, for plain DAX and for
-# rdma_pin on XFS), PMEM_EXT4 and PMEM_EXT4_PIN (the same, for ext4), DEVDAX (device-DAX char device) and the RDMA devices RXE and
+# rdma_pin on XFS), PMEM_EXT4 and PMEM_EXT4_PIN (the same, for ext4),
+# PMEM_REMOVE (fsdax, for the device removal test), DEVDAX (device-DAX char
+# device) and the RDMA devices RXE and
 # SIW, each on its own end of a veth pair, with their IPv4 addresses RXE_ADDR
 # and SIW_ADDR.
 # shellcheck shell=bash
@@ -11,15 +13,17 @@ guest_setup_pmem() {
 	ndctl create-namespace -f -e namespace2.0 -m fsdax >/dev/null
 	ndctl create-namespace -f -e namespace3.0 -m fsdax >/dev/null
 	ndctl create-namespace -f -e namespace4.0 -m fsdax >/dev/null
+	ndctl create-namespace -f -e namespace5.0 -m fsdax >/dev/null
 	PMEM=/dev/pmem0
 	PMEM_PIN=/dev/pmem2
 	PMEM_EXT4=/dev/pmem3
 	PMEM_EXT4_PIN=/dev/pmem4
+	PMEM_REMOVE=/dev/pmem5
 	DEVDAX=$(ls /dev/dax1.* | head -n1)
 	[ -b "$PMEM" ] && [ -b "$PMEM_PIN" ] && [ -b "$PMEM_EXT4" ] &&
-		[ -b "$PMEM_EXT4_PIN" ] && [ -c "$DEVDAX" ] ||
+		[ -b "$PMEM_EXT4_PIN" ] && [ -b "$PMEM_REMOVE" ] && [ -c "$DEVDAX" ] ||
 		{ echo "setup: no pmem devices" >&2; return 1; }
-	export PMEM PMEM_PIN PMEM_EXT4 PMEM_EXT4_PIN DEVDAX
+	export PMEM PMEM_PIN PMEM_EXT4 PMEM_EXT4_PIN PMEM_REMOVE DEVDAX
 }
 
 guest_setup_rdma() {
