@@ -3,13 +3,14 @@
 
 S := scripts
 
-.PHONY: help run shell check stress tree export build static clean
+.PHONY: help run shell check stress bench tree export build static clean
 
 help:
 	@echo "make run      build the patched kernel, boot it in QEMU, show the demo"
 	@echo "make check    all tests: static checks, KUnit, kselftests in QEMU"
 	@echo "make shell    boot the test VM with an interactive shell"
 	@echo "make stress   the stress test, SECONDS=60 per filesystem and device"
+	@echo "make bench    what pinned files cost, next to other memory (build/bench/)"
 	@echo "make tree     build/linux: the base with patches/ applied (FORCE=1 to"
 	@echo "              discard commits that were not exported)"
 	@echo "make export   write patches/ from the commits in build/linux"
@@ -28,6 +29,9 @@ check:
 
 stress:
 	@$(S)/stress.sh $(SECONDS)
+
+bench:
+	@$(S)/bench.sh
 
 tree:
 	@$(S)/deps.sh

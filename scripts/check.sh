@@ -77,7 +77,8 @@ static=$!
 built=0
 if [ $applied -eq 1 ] &&
    stage "kernel builds" "$TOP/scripts/build.sh" &&
-   stage "kselftests build" "$TOP/scripts/build-selftests.sh"; then
+   stage "kselftests build" "$TOP/scripts/build-selftests.sh" &&
+   stage "benchmark builds" "$TOP/scripts/build-bench.sh"; then
 	built=1
 fi
 

@@ -13,6 +13,8 @@ PACKAGES=(
 	rdma-core ibverbs-providers ibverbs-utils
 	# kselftests
 	libibverbs-dev librdmacm-dev liburing-dev libcap-dev pkg-config
+	# make bench's figures
+	gnuplot-nox
 )
 
 usage() { echo "usage: $0    (installs: ${PACKAGES[*]})"; }

@@ -16,10 +16,11 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: $0 [--quiet] JOB [TIMEOUT_SECONDS [PART]]
-JOBs (scripts/guest/JOB.sh): check, demo, shell, stress
+JOBs (scripts/guest/JOB.sh): bench, check, demo, shell, stress
 PART is handed to the job (rdma_pin.part= on the kernel command line).
 RDMA_PIN_KERNEL=FILE boots FILE instead of the built bzImage, and
-RDMA_PIN_STRESS_SECONDS=N sets the stress job's run time (rdma_pin.stress=).
+RDMA_PIN_STRESS_SECONDS=N sets the stress job's run time (rdma_pin.stress=),
+RDMA_PIN_BENCH_OPTS the bench job's rdma_pin_bench options (rdma_pin.bench=).
 The console log goes to ${LOGS#"$TOP"/}/console-JOB[-PART].log and the job's
 results to ${RESULTS#"$TOP"/}/JOB[-PART]/.  --quiet shows only the
 kselftests' results and the guest's own messages, prefixed with the name.
@@ -51,6 +52,8 @@ cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=512000"
 cmdline+=" init=$TOP/scripts/guest/init.sh rdma_pin.job=$job rdma_pin.top=$TOP"
 cmdline+="${part:+ rdma_pin.part=$part}"
 cmdline+="${RDMA_PIN_STRESS_SECONDS:+ rdma_pin.stress=$RDMA_PIN_STRESS_SECONDS}"
+bench_opts=${RDMA_PIN_BENCH_OPTS:-}
+cmdline+="${bench_opts:+ rdma_pin.bench=${bench_opts// /,}}"
 # acpi=noirq: routing PCI interrupts through ACPI runs AML loops that time
 # out under TCG, 30 s each for three devices.  no_timer_check: the IO-APIC
 # timer check can fail on a busy host and panic the boot.

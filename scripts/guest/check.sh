@@ -9,6 +9,7 @@ set -u
 . "$GUEST/setup.sh" || exit 1
 KSELFTEST=$(cd "$GUEST/../../build/kselftest" && pwd)
 SELFTESTS_SRC=$(cd "$GUEST/../../build/linux/tools/testing/selftests" && pwd)
+BENCH=$(cd "$GUEST/../../build/bench-bin" && pwd)
 part=$(sed -n 's/.*rdma_pin\.part=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 # The tests that need no RDMA device.
@@ -46,6 +47,30 @@ run_device_tests() {
 		$(rdma_pin_env "$dev" "$addr") RDMA_PIN_STRESS_SECONDS=10
 }
 
+# A quick run of make bench's program, so that it cannot rot: only that it
+# runs and writes a well-formed table counts, not what it measures.
+run_bench_smoke() {
+	local csv=$RESULTS/bench-smoke.csv log=$RESULTS/bench-smoke.log rc
+	echo "# bench smoke"
+	echo 4 >/proc/sys/vm/nr_hugepages
+	env BENCH_IBDEV="$RXE" BENCH_ADDR="$RXE_ADDR" BENCH_DEVDAX="$DEVDAX" \
+		BENCH_XFS_PIN=/mnt/xfs-pin BENCH_XFS_DAX=/mnt/xfs \
+		BENCH_EXT4_PIN=/mnt/ext4-pin BENCH_EXT4_DAX=/mnt/ext4 \
+		"$BENCH/rdma_pin_bench" -s 4 -r 1 -n 2 -p 10 -b 1 >"$csv" 2>"$log"
+	rc=$?
+	echo 0 >/proc/sys/vm/nr_hugepages
+	{
+		echo "TAP version 13"
+		echo "1..1"
+		if [ $rc -eq 0 ] && python3 "$GUEST/../bench-report.py" --check "$csv" >>"$log" 2>&1; then
+			echo "ok 1 rdma_pin_bench ran and wrote a well-formed table"
+		else
+			echo "not ok 1 rdma_pin_bench ran and wrote a well-formed table (exit $rc)"
+			sed 's/^/# /' "$log"
+		fi
+	} | tee "$RESULTS/bench.smoke.tap"
+}
+
 mkdir -p /mnt/xfs /mnt/xfs-pin /mnt/ext4 /mnt/ext4-pin
 case "$part" in
 rxe|"") run_device_free_tests ;;
@@ -54,6 +79,7 @@ siw) ;;
 esac
 mount_test_filesystems
 [ "$part" = siw ] || run_device_tests "$RXE" "$RXE_ADDR"
+[ "$part" = siw ] || run_bench_smoke
 [ "$part" = rxe ] || run_device_tests "$SIW" "$SIW_ADDR"
 umount_test_filesystems
 touch "$RESULTS/done"

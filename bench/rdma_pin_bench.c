@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What an RDMA memory region over an rdma_pin file costs, next to the
+ * memory that users register today, and what the filesystem pays.
+ *
+ * Prints one CSV row per measurement on stdout:
+ *   section,case,param,rep,seconds,count
+ * seconds is the time that count operations (registrations, RDMA
+ * operations, layout changes) took, or that one registration of param MiB
+ * took.  Progress goes to stderr.  scripts/bench-report.py turns the rows
+ * into the table and the figures.
+ *
+ * Environment (unset ones skip their cases, with a "skip" row):
+ *   BENCH_IBDEV, BENCH_ADDR      RDMA device and its IPv4 address
+ *   BENCH_XFS_PIN, BENCH_EXT4_PIN  dirs of dax=always,rdma_pin filesystems
+ *   BENCH_XFS_DAX, BENCH_EXT4_DAX  dirs of dax=always filesystems
+ *   BENCH_DEVDAX                 a device-DAX character device
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+
+#include "verbs_util.h"
+
+#define MB		(1UL << 20)
+#define PMD		(2 * MB)
+#define MR_ACCESS	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
+			 IBV_ACCESS_REMOTE_READ)
+
+enum kind { ANON, THP, HUGETLB, DEVDAX, FSDAX };
+
+struct backing {
+	const char *name;
+	enum kind kind;
+	const char *env;	/* FSDAX: its directory; DEVDAX: the device */
+	bool pte;		/* FSDAX: mapped with PTEs, not PMDs */
+	bool holes;		/* FSDAX: a new sparse file for each registration */
+	bool odp;		/* register on demand, without pinning */
+};
+
+static const struct backing backings[] = {
+	{ "anon-4k", ANON },
+	{ "anon-thp", THP },
+	{ "hugetlb-2m", HUGETLB },
+	{ "devdax", DEVDAX, "BENCH_DEVDAX" },
+	{ "xfs-pin-pmd", FSDAX, "BENCH_XFS_PIN" },
+	{ "ext4-pin-pmd", FSDAX, "BENCH_EXT4_PIN" },
+	{ "xfs-pin-pte", FSDAX, "BENCH_XFS_PIN", .pte = true },
+	{ "ext4-pin-pte", FSDAX, "BENCH_EXT4_PIN", .pte = true },
+	{ "xfs-pin-holes", FSDAX, "BENCH_XFS_PIN", .holes = true },
+	{ "ext4-pin-holes", FSDAX, "BENCH_EXT4_PIN", .holes = true },
+	{ "xfs-dax-odp", FSDAX, "BENCH_XFS_DAX", .odp = true },
+};
+
+struct mapping {
+	void *addr;		/* the mapping, size bytes */
+	void *reserved;		/* what was reserved around it */
+	size_t reserved_len;
+	int fd;
+	char path[256];
+};
+
+static size_t size = 256 * MB;
+static int reps = 5;
+static struct ibv_pd *pd;
+static bool others_only;	/* only what users of no DAX file pin pay */
+static struct loopback loop;
+static bool have_loop;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void row(const char *section, const char *name, const char *param,
+		int rep, double seconds, long count)
+{
+	printf("%s,%s,%s,%d,%.9f,%ld\n", section, name, param, rep, seconds, count);
+	fflush(stdout);
+}
+
+static void skip(const char *section, const char *name, const char *why)
+{
+	printf("%s,%s,skip,0,0,0\n", section, name);
+	fprintf(stderr, "  %s %s: skipped: %s\n", section, name, why);
+}
+
+static void __attribute__((noreturn)) fail(const char *what)
+{
+	fprintf(stderr, "rdma_pin_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* Reserve size + 2 MiB of address space: @pte maps at 4 KiB past a PMD. */
+static void *reserve(struct mapping *m, bool pte)
+{
+	uintptr_t a;
+
+	m->reserved_len = size + PMD;
+	m->reserved = mmap(NULL, m->reserved_len, PROT_NONE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->reserved == MAP_FAILED)
+		fail("mmap");
+	a = ((uintptr_t)m->reserved + PMD - 1) & ~(PMD - 1);
+	return (void *)(pte ? a + 4096 : a);
+}
+
+/* How many kB of the mapping at @addr smaps counts in @field. */
+static long smaps_kb(void *addr, const char *field)
+{
+	char line[256], start[32];
+	bool in = false;
+	long kb = -1;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		fail("smaps");
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		/* A mapping's line starts with its address, in lower case. */
+		if ((line[0] >= '0' && line[0] <= '9') ||
+		    (line[0] >= 'a' && line[0] <= 'f'))
+			in = !strncmp(line, start, strlen(start));
+		else if (in && !strncmp(line, field, strlen(field)))
+			kb = strtol(line + strlen(field) + 1, NULL, 10);
+	}
+	fclose(f);
+	return kb;
+}
+
+static void prefault(void *addr)
+{
+	volatile char *p = addr;
+	size_t off;
+
+	for (off = 0; off < size; off += 4096)
+		(void)p[off];
+}
+
+/* A new, fully written (or, with @holes, sparse) file of @bytes. */
+static int new_file(const char *dir, char *path, size_t len, size_t bytes,
+		    bool holes)
+{
+	static char buf[MB];
+	size_t off;
+	int fd;
+
+	snprintf(path, len, "%s/bench.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0)
+		fail(path);
+	if (holes) {
+		if (ftruncate(fd, bytes))
+			fail("ftruncate");
+		return fd;
+	}
+	memset(buf, 0x5a, sizeof(buf));
+	for (off = 0; off < bytes; off += sizeof(buf))
+		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf))
+			fail("pwrite");
+	if (fsync(fd))
+		fail("fsync");
+	return fd;
+}
+
+/* Map @b; false if its environment is missing. */
+static bool map_backing(const struct backing *b, struct mapping *m, bool touch)
+{
+	const char *where = b->env ? getenv(b->env) : NULL;
+	int flags = MAP_SHARED | MAP_FIXED;
+	void *want;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	if (b->env && !where)
+		return false;
+	want = reserve(m, b->pte);
+	switch (b->kind) {
+	case ANON:
+	case THP:
+		m->addr = mmap(want, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (m->addr != MAP_FAILED)
+			madvise(m->addr, size, b->kind == THP ? MADV_HUGEPAGE :
+							       MADV_NOHUGEPAGE);
+		break;
+	case HUGETLB:
+		m->addr = mmap(want, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			       MAP_FIXED, -1, 0);
+		break;
+	case DEVDAX:
+		m->fd = open(where, O_RDWR);
+		if (m->fd < 0)
+			fail(where);
+		m->addr = mmap(want, size, PROT_READ | PROT_WRITE, flags, m->fd, 0);
+		break;
+	case FSDAX:
+		m->fd = new_file(where, m->path, sizeof(m->path), size, b->holes);
+		m->addr = mmap(want, size, PROT_READ | PROT_WRITE, flags, m->fd, 0);
+		break;
+	}
+	if (m->addr == MAP_FAILED)
+		fail(b->name);
+	if (b->kind == ANON || b->kind == THP || b->kind == HUGETLB)
+		memset(m->addr, 0x5a, size);
+	else if (touch && !b->holes && !b->odp)
+		prefault(m->addr);
+	return true;
+}
+
+/*
+ * Is @b mapped as its name claims (PMDs, PTEs, THP)?  Checked after
+ * registration; a "mapping" row records each check, and the report refuses
+ * figures whose mapping was not what they claim.
+ */
+static void check_mapping(const struct backing *b, struct mapping *m, int rep)
+{
+	long want = size / 1024, kb;
+	bool ok;
+
+	if (b->kind == THP) {
+		kb = smaps_kb(m->addr, "AnonHugePages");
+		ok = kb == want;
+	} else if (b->kind == FSDAX && !b->odp) {
+		kb = smaps_kb(m->addr, "FilePmdMapped");
+		ok = b->pte ? kb == 0 : kb == want;
+	} else {
+		return;
+	}
+	printf("mapping,%s,%s,%d,0,%ld\n", b->name, ok ? "as-claimed" : "wrong",
+	       rep, kb);
+	if (!ok)
+		fprintf(stderr, "  %s: %ld kB of %ld mapped huge: not as claimed\n",
+			b->name, kb, want);
+}
+
+static void unmap_backing(struct mapping *m)
+{
+	munmap(m->reserved, m->reserved_len);
+	if (m->fd >= 0)
+		close(m->fd);
+	if (m->path[0])
+		unlink(m->path);
+}
+
+static int access_of(const struct backing *b)
+{
+	return MR_ACCESS | (b->odp ? IBV_ACCESS_ON_DEMAND : 0);
+}
+
+static bool odp_supported(struct ibv_context *ctx)
+{
+	struct ibv_device_attr_ex attr;
+	uint32_t rc = IBV_ODP_SUPPORT_WRITE | IBV_ODP_SUPPORT_READ;
+
+	if (ibv_query_device_ex(ctx, NULL, &attr))
+		return false;
+	return (attr.odp_caps.general_caps & IBV_ODP_SUPPORT) &&
+	       (attr.odp_caps.per_transport_caps.rc_odp_caps & rc) == rc;
+}
+
+/* Registration and deregistration of size bytes over each backing. */
+static void bench_registration(bool odp)
+{
+	char param[32];
+	unsigned int i;
+	int rep;
+
+	snprintf(param, sizeof(param), "%zu", size / MB);
+	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++) {
+		const struct backing *b = &backings[i];
+		struct mapping m;
+		struct ibv_mr *mr;
+		double t0, t1, t2;
+
+		if (others_only && b->kind == FSDAX)
+			continue;
+		if (b->odp && !odp) {
+			skip("reg", b->name, "the device has no ODP for RC");
+			continue;
+		}
+		fprintf(stderr, "  registration: %s\n", b->name);
+		for (rep = 0; rep < reps; rep++) {
+			if (!map_backing(b, &m, true)) {
+				skip("reg", b->name, "not configured");
+				break;
+			}
+			t0 = now();
+			mr = ibv_reg_mr(pd, m.addr, size, access_of(b));
+			t1 = now();
+			if (!mr && b->odp) {
+				skip("reg", b->name, strerror(errno));
+				unmap_backing(&m);
+				break;
+			}
+			if (!mr)
+				fail(b->name);
+			check_mapping(b, &m, rep);
+			if (ibv_dereg_mr(mr))
+				fail("ibv_dereg_mr");
+			t2 = now();
+			row("reg", b->name, param, rep, t1 - t0, 1);
+			row("dereg", b->name, param, rep, t2 - t1, 1);
+			unmap_backing(&m);
+		}
+	}
+}
+
+/* RDMA WRITE or READ of @xfer bytes at a time, over @ops places of @mr. */
+static double rdma_pass(enum ibv_wr_opcode op, struct ibv_mr *local,
+			struct ibv_mr *mr, void *addr, size_t xfer, long ops)
+{
+	double t0 = now();
+	long i;
+
+	for (i = 0; i < ops; i++) {
+		size_t off = (i * xfer) % size;
+
+		if (loopback_rdma(&loop, op, local, local->addr, xfer, mr,
+				  (char *)addr + off))
+			fail("RDMA");
+	}
+	return now() - t0;
+}
+
+/* RDMA WRITE and READ into each backing, 64 KiB and 4 KiB at a time. */
+static void bench_data_path(bool odp, long bytes)
+{
+	static const size_t xfers[] = { 65536, 4096 };
+	unsigned int i, x;
+	struct ibv_mr *local;
+	void *buf;
+	int rep;
+
+	buf = aligned_alloc(4096, 65536);
+	memset(buf, 0xa5, 65536);
+	local = ibv_reg_mr(pd, buf, 65536, MR_ACCESS);
+	if (!local)
+		fail("local MR");
+	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++) {
+		const struct backing *b = &backings[i];
+		struct mapping m;
+		struct ibv_mr *mr;
+
+		if (b->holes || b->pte)
+			continue;
+		if (b->odp && !odp) {
+			skip("write", b->name, "the device has no ODP for RC");
+			continue;
+		}
+		if (!map_backing(b, &m, true)) {
+			skip("write", b->name, "not configured");
+			continue;
+		}
+		fprintf(stderr, "  data path: %s\n", b->name);
+		mr = ibv_reg_mr(pd, m.addr, size, access_of(b));
+		if (!mr && b->odp) {
+			skip("write", b->name, strerror(errno));
+			unmap_backing(&m);
+			continue;
+		}
+		if (!mr)
+			fail(b->name);
+		if (b->odp) {
+			/* The first access of each page faults it in. */
+			long ops = bytes / 65536 < (long)(size / 65536) ?
+				   bytes / 65536 : (long)(size / 65536);
+
+			row("odp-first", b->name, "65536", 0,
+			    rdma_pass(IBV_WR_RDMA_WRITE, local, mr, m.addr, 65536, ops), ops);
+		}
+		for (x = 0; x < 2; x++) {
+			long ops = bytes / xfers[x] / (xfers[x] == 4096 ? 4 : 1);
+			char param[16];
+
+			snprintf(param, sizeof(param), "%zu", xfers[x]);
+			for (rep = 0; rep < reps; rep++) {
+				row("write", b->name, param, rep,
+				    rdma_pass(IBV_WR_RDMA_WRITE, local, mr, m.addr,
+					      xfers[x], ops), ops);
+				row("read", b->name, param, rep,
+				    rdma_pass(IBV_WR_RDMA_READ, local, mr, m.addr,
+					      xfers[x], ops), ops);
+			}
+		}
+		ibv_dereg_mr(mr);
+		unmap_backing(&m);
+	}
+	ibv_dereg_mr(local);
+	free(buf);
+}
+
+/* One layout change of @fd at @off, timed; the file is restored after. */
+static double layout_op(const char *op, int fd, int src, off_t off)
+{
+	struct file_clone_range clone = {
+		.src_fd = src, .src_offset = 0, .src_length = PMD,
+		.dest_offset = off,
+	};
+	double t0 = now(), t;
+	int ret;
+
+	if (!strcmp(op, "punch"))
+		ret = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, PMD);
+	else if (!strcmp(op, "truncate"))
+		ret = ftruncate(fd, off);
+	else if (!strcmp(op, "fallocate"))
+		ret = fallocate(fd, FALLOC_FL_ZERO_RANGE, off, PMD);
+	else
+		ret = ioctl(fd, FICLONERANGE, &clone);
+	t = now() - t0;
+	if (ret && errno == ETXTBSY)
+		return -t;
+	if (ret)
+		fail(op);
+	if (!strcmp(op, "truncate") && ftruncate(fd, 16 * MB))
+		fail("ftruncate");
+	if (strcmp(op, "reflink") && fallocate(fd, 0, off, 16 * MB - off))
+		fail("fallocate");
+	return t;
+}
+
+/* @n layout changes of kind @op on a 16 MiB file in @dir; their time. */
+static double layout_loop(const char *dir, const char *op, long n, off_t off)
+{
+	char path[256], src_path[256];
+	double total = 0, t;
+	int fd, src;
+	long i;
+
+	fd = new_file(dir, path, sizeof(path), 16 * MB, false);
+	src = new_file(dir, src_path, sizeof(src_path), PMD, false);
+	for (i = 0; i < n; i++) {
+		t = layout_op(op, fd, src, off);
+		if (t < 0)
+			fail("a layout change of an unpinned file was refused");
+		total += t;
+	}
+	close(src);
+	unlink(src_path);
+	close(fd);
+	unlink(path);
+	return total;
+}
+
+/*
+ * Layout changes of unpinned files on an rdma_pin filesystem and on a plain
+ * dax=always one, and refused ones next to a growing number of pins.
+ */
+static void bench_filesystem(long n)
+{
+	static const char *const ops[] = { "truncate", "punch", "fallocate", "reflink" };
+	static const struct { const char *name, *pin, *dax; bool reflink; } fss[] = {
+		{ "xfs", "BENCH_XFS_PIN", "BENCH_XFS_DAX", true },
+		{ "ext4", "BENCH_EXT4_PIN", "BENCH_EXT4_DAX", false },
+	};
+	unsigned int f, o;
+	int rep;
+
+	for (f = 0; f < 2; f++) {
+		const char *pin = getenv(fss[f].pin), *dax = getenv(fss[f].dax);
+		char name[64];
+
+		if ((!pin && !others_only) || !dax) {
+			skip("layout", fss[f].name, "not configured");
+			continue;
+		}
+		fprintf(stderr, "  layout changes: %s\n", fss[f].name);
+		for (o = 0; o < 4; o++) {
+			if (!strcmp(ops[o], "reflink") && !fss[f].reflink)
+				continue;
+			for (rep = 0; rep < reps; rep++) {
+				snprintf(name, sizeof(name), "%s-pin", fss[f].name);
+				if (!others_only)
+					row("layout", name, ops[o], rep,
+					    layout_loop(pin, ops[o], n, 8 * MB), n);
+				snprintf(name, sizeof(name), "%s-dax", fss[f].name);
+				row("layout", name, ops[o], rep,
+				    layout_loop(dax, ops[o], n, 8 * MB), n);
+			}
+		}
+	}
+}
+
+/*
+ * The cost of the check against the pins of one inode: punch a pinned
+ * unit (refused) and an unpinned one (allowed) of a file that holds 1, 10,
+ * 100, ... regions, each over one page of the first 8 MiB.
+ */
+static void bench_pin_count(long n, long max_pins)
+{
+	const char *dir = getenv("BENCH_XFS_PIN");
+	struct ibv_mr **mrs;
+	char path[256], param[32];
+	long pins = 0, goal, i;
+	size_t len = 16 * MB;
+	double t0;
+	void *addr;
+	int fd, rep;
+
+	if (!dir) {
+		skip("check", "xfs-pin", "not configured");
+		return;
+	}
+	fd = new_file(dir, path, sizeof(path), len, false);
+	addr = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (addr == MAP_FAILED)
+		fail("mmap");
+	mrs = calloc(max_pins, sizeof(*mrs));
+	for (goal = 1; goal <= max_pins; goal *= 10) {
+		fprintf(stderr, "  check against %ld pins\n", goal);
+		t0 = now();
+		for (; pins < goal; pins++) {
+			mrs[pins] = ibv_reg_mr(pd, (char *)addr + (pins % 2048) * 4096,
+					       4096, MR_ACCESS);
+			if (!mrs[pins])
+				fail("ibv_reg_mr");
+		}
+		snprintf(param, sizeof(param), "%ld", goal);
+		row("pin-reg", "xfs-pin", param, 0, now() - t0, pins);
+		for (rep = 0; rep < reps; rep++) {
+			t0 = now();
+			for (i = 0; i < n; i++)
+				if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					      0, 4096) == 0 || errno != ETXTBSY)
+					fail("a punch of a pinned page was not refused");
+			row("check-refused", "xfs-pin", param, rep, now() - t0, n);
+			t0 = now();
+			for (i = 0; i < n; i++)
+				if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					      12 * MB, 4096) ||
+				    fallocate(fd, 0, 12 * MB, 4096))
+					fail("punch of an unpinned page");
+			row("check-allowed", "xfs-pin", param, rep, now() - t0, n);
+		}
+	}
+	for (i = 0; i < pins; i++)
+		ibv_dereg_mr(mrs[i]);
+	free(mrs);
+	munmap(addr, len);
+	close(fd);
+	unlink(path);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: rdma_pin_bench [-e] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS] [-b MiB]\n"
+		"  -s  size of each registration (256)   -r  repetitions (5)\n"
+		"  -n  layout changes per loop (50)      -p  most pins on one inode (10000)\n"
+		"  -b  MiB moved per data path figure (16)\n"
+		"  -e  only what everyone else pays: no FS-DAX registration, no rdma_pin\n"
+		"      filesystem (for comparing with a kernel without the series)\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long ops = 50, max_pins = 10000, bytes = 16 * MB;
+	struct ibv_context *ctx;
+	bool odp;
+	int c;
+
+	while ((c = getopt(argc, argv, "es:r:n:p:b:")) != -1) {
+		switch (c) {
+		case 'e': others_only = true; break;
+		case 's': size = strtoul(optarg, NULL, 0) * MB; break;
+		case 'r': reps = atoi(optarg); break;
+		case 'n': ops = atol(optarg); break;
+		case 'p': max_pins = atol(optarg); break;
+		case 'b': bytes = atol(optarg) * MB; break;
+		default: usage();
+		}
+	}
+	if (!size || size % PMD || reps < 1 || ops < 1 || max_pins < 1)
+		usage();
+	ctx = open_rdma_device(getenv("BENCH_IBDEV"));
+	if (!ctx)
+		fail("no RDMA device");
+	pd = ibv_alloc_pd(ctx);
+	if (!pd)
+		fail("ibv_alloc_pd");
+	odp = odp_supported(ctx);
+	printf("section,case,param,rep,seconds,count\n");
+	bench_registration(odp);
+	if (others_only) {
+		bench_filesystem(ops);
+		return 0;
+	}
+	if (getenv("BENCH_ADDR")) {
+		if (loopback_connect(&loop, getenv("BENCH_ADDR")))
+			fail("loopback");
+		have_loop = true;
+		/* The data path's MRs belong to the connection's PD. */
+		pd = loop.pd;
+		bench_data_path(odp, bytes);
+		pd = ibv_alloc_pd(ctx);
+	} else {
+		skip("write", "all", "BENCH_ADDR is not set");
+	}
+	bench_filesystem(ops);
+	bench_pin_count(ops, max_pins);
+	if (have_loop)
+		loopback_destroy(&loop);
+	return 0;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make bench: what a memory region over an rdma_pin file costs next to the
+# memory users register today, what the filesystem pays, and what everyone
+# else pays, in one VM run per kernel.  Writes the table (also printed), CSV,
+# JSON and PNG figures into build/bench/.  Not a test: it fails only if a
+# step fails or a figure's mapping is not what it claims.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<USAGE
+usage: $0
+  RDMA_PIN_BENCH_OPTS  rdma_pin_bench's options (default: "-s 256 -r 5";
+                       see bench/rdma_pin_bench.c)
+  RDMA_PIN_BASE=0      skip the kernel without the series (its build and
+                       its run), and with them the "everyone else" figures
+USAGE
+}
+[ $# -eq 0 ] || { usage; exit 2; }
+opts=${RDMA_PIN_BENCH_OPTS:--s 256 -r 5}
+out=$WORK/bench
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/tree.sh"
+"$TOP/scripts/build.sh"
+"$TOP/scripts/build-bench.sh"
+[ "${RDMA_PIN_BASE:-1}" = 0 ] || "$TOP/scripts/build-base.sh"
+
+# bench_vm PART KERNEL: one VM run, its rows in $RESULTS/bench-PART/.
+bench_vm() {
+	step "Benchmark on the $1 kernel: rdma_pin_bench $opts"
+	RDMA_PIN_KERNEL=$2 RDMA_PIN_BENCH_OPTS=$opts "$TOP/scripts/vm.sh" --quiet bench 5400 "$1"
+	"$TOP/scripts/scan-console.sh" "$LOGS/console-bench-$1.log"
+	[ -s "$RESULTS/bench-$1/bench.csv" ] || die "no rows from the $1 kernel"
+}
+bench_vm patched "$OBJ/arch/x86/boot/bzImage"
+base=()
+if [ "${RDMA_PIN_BASE:-1}" != 0 ]; then
+	bench_vm base "$WORK/obj-base/arch/x86/boot/bzImage"
+	base=(--base "$RESULTS/bench-base/bench.csv")
+fi
+
+rm -rf "$out"
+config="debug kernel config (configs/*.config: KASAN, lockdep, DEBUG_VM), TCG guest, rxe; rdma_pin_bench $opts"
+python3 "$TOP/scripts/bench-report.py" --out "$out" --config "$config" \
+	--patched "$RESULTS/bench-patched/bench.csv" "${base[@]}"
+info "table, CSV, JSON and figures: ${out#"$TOP"/}/"
