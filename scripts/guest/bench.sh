@@ -37,8 +37,8 @@ echo 320 >/proc/sys/vm/nr_hugepages
 
 echo "rdma-pin-vm: bench: rdma_pin_bench $opts"
 # shellcheck disable=SC2086 # options, one word each
-env "${env[@]}" "$BIN/rdma_pin_bench" $opts >"$csv" 2> >(sed -u 's/^/rdma-pin-vm: bench:/')
-echo "rdma-pin-vm: bench: rdma_pin_bench exited with $?"
+env "${env[@]}" "$BIN/rdma_pin_bench" $opts 2>&1 >"$csv" | sed -u 's/^/rdma-pin-vm: bench:/'
+echo "rdma-pin-vm: bench: rdma_pin_bench exited with ${PIPESTATUS[0]}"
 
 # GUP-fast and the long-term pin of anonymous memory, as mm measures them:
 # one row per repetition, get and put.
