@@ -120,27 +120,39 @@ static void *reserve(struct mapping *m, bool pte)
 	return (void *)(pte ? a + 4096 : a);
 }
 
-/* How many kB of the mapping at @addr smaps counts in @field. */
-static long smaps_kb(void *addr, const char *field)
+/*
+ * How many kB of [@addr, @addr + size) are mapped huge (PMD or hugetlb).
+ * smaps' FilePmdMapped does not count DAX PMDs, which are ZONE_DEVICE
+ * folios; PAGEMAP_SCAN's PAGE_IS_HUGE does.
+ */
+static long huge_kb(void *addr)
 {
-	char line[256], start[32];
-	bool in = false;
-	long kb = -1;
-	FILE *f = fopen("/proc/self/smaps", "r");
+	struct page_region regions[32];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = (uintptr_t)addr,
+		.end = (uintptr_t)addr + size,
+		.vec = (uintptr_t)regions,
+		.vec_len = 32,
+		.category_mask = PAGE_IS_HUGE | PAGE_IS_PRESENT,
+		.return_mask = PAGE_IS_HUGE,
+	};
+	long bytes = 0;
+	int fd, n, i;
 
-	if (!f)
-		fail("smaps");
-	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
-	while (fgets(line, sizeof(line), f)) {
-		/* A mapping's line starts with its address, in lower case. */
-		if ((line[0] >= '0' && line[0] <= '9') ||
-		    (line[0] >= 'a' && line[0] <= 'f'))
-			in = !strncmp(line, start, strlen(start));
-		else if (in && !strncmp(line, field, strlen(field)))
-			kb = strtol(line + strlen(field) + 1, NULL, 10);
-	}
-	fclose(f);
-	return kb;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		fail("/proc/self/pagemap");
+	do {
+		n = ioctl(fd, PAGEMAP_SCAN, &arg);
+		if (n < 0)
+			fail("PAGEMAP_SCAN");
+		for (i = 0; i < n; i++)
+			bytes += regions[i].end - regions[i].start;
+		arg.start = arg.walk_end;
+	} while (n == 32 && arg.start < arg.end);
+	close(fd);
+	return bytes / 1024;
 }
 
 static void prefault(void *addr)
@@ -169,6 +181,9 @@ static int new_file(const char *dir, char *path, size_t len, size_t bytes,
 			fail("ftruncate");
 		return fd;
 	}
+	/* One allocation, which the filesystem aligns to its stripe unit. */
+	if (fallocate(fd, 0, 0, bytes))
+		fail("fallocate");
 	memset(buf, 0x5a, sizeof(buf));
 	for (off = 0; off < bytes; off += sizeof(buf))
 		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf))
@@ -225,7 +240,7 @@ static bool map_backing(const struct backing *b, struct mapping *m, bool touch)
 }
 
 /*
- * Is @b mapped as its name claims (PMDs, PTEs, THP)?  Checked after
+ * Is @b mapped as its name claims (PMDs or PTEs, huge pages)?  Checked after
  * registration; a "mapping" row records each check, and the report refuses
  * figures whose mapping was not what they claim.
  */
@@ -234,15 +249,10 @@ static void check_mapping(const struct backing *b, struct mapping *m, int rep)
 	long want = size / 1024, kb;
 	bool ok;
 
-	if (b->kind == THP) {
-		kb = smaps_kb(m->addr, "AnonHugePages");
-		ok = kb == want;
-	} else if (b->kind == FSDAX && !b->odp) {
-		kb = smaps_kb(m->addr, "FilePmdMapped");
-		ok = b->pte ? kb == 0 : kb == want;
-	} else {
+	if (b->odp)
 		return;
-	}
+	kb = huge_kb(m->addr);
+	ok = b->kind == ANON || b->pte ? kb == 0 : kb == want;
 	printf("mapping,%s,%s,%d,0,%ld\n", b->name, ok ? "as-claimed" : "wrong",
 	       rep, kb);
 	if (!ok)

@@ -13,7 +13,7 @@ out=$WORK/bench-bin
 rdma=$TREE/tools/testing/selftests/rdma
 mkdir -p "$out" "$LOGS"
 step "Building the benchmark: rdma_pin_bench, gup_test"
-gcc -Wall -Wextra -Wno-missing-field-initializers -O2 -I"$rdma" \
+gcc -Wall -Wextra -Wno-missing-field-initializers -O2 -isystem "$OBJ/usr/include" -I"$rdma" \
 	-o "$out/rdma_pin_bench" "$TOP/bench/rdma_pin_bench.c" "$rdma/verbs_util.c" \
 	-libverbs -lrdmacm >"$LOGS/bench-build.log" 2>&1 ||
 	{ cat "$LOGS/bench-build.log" >&2; die "rdma_pin_bench does not build"; }
