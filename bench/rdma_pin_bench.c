@@ -155,13 +155,14 @@ static long huge_kb(void *addr)
 	return bytes / 1024;
 }
 
+/* Store to every page, as a user of the memory would before registering it. */
 static void prefault(void *addr)
 {
 	volatile char *p = addr;
 	size_t off;
 
 	for (off = 0; off < size; off += 4096)
-		(void)p[off];
+		p[off] = p[off];
 }
 
 /* A new, fully written (or, with @holes, sparse) file of @bytes. */
