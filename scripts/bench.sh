@@ -10,14 +10,14 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: $0
-  RDMA_PIN_BENCH_OPTS  rdma_pin_bench's options (default: "-s 256 -r 5";
+  RDMA_PIN_BENCH_OPTS  rdma_pin_bench's options (default: "-s 256 -r 5 -b 1";
                        see bench/rdma_pin_bench.c)
   RDMA_PIN_BASE=0      skip the kernel without the series (its build and
                        its run), and with them the "everyone else" figures
 USAGE
 }
 [ $# -eq 0 ] || { usage; exit 2; }
-opts=${RDMA_PIN_BENCH_OPTS:--s 256 -r 5}
+opts=${RDMA_PIN_BENCH_OPTS:--s 256 -r 5 -b 1}
 out=$WORK/bench
 
 "$TOP/scripts/deps.sh"
