@@ -23,12 +23,6 @@ log=$LOGS/build-base.log
 step "Building the base kernel without the series (log: ${log#"$TOP"/})"
 start=$SECONDS
 KTREE=$base_tree KOBJ=$base_obj kmake olddefconfig >"$log" 2>&1
-KTREE=$base_tree KOBJ=$base_obj kmake bzImage >>"$log" 2>&1 &
-pid=$!
-while kill -0 $pid 2>/dev/null; do
-	sleep 30
-	kill -0 $pid 2>/dev/null || break
-	info "$(date +%T) $(( (SECONDS - start) / 60 ))m: $(grep -c '^  [A-Z]' "$log") steps, last: $(grep '^  [A-Z]' "$log" | tail -n1 | sed 's/^ *//')"
-done
-wait $pid || { grep -E 'error|Error' "$log" | head -n 20 >&2; die "base kernel build failed; see ${log#"$TOP"/}"; }
+KTREE=$base_tree KOBJ=$base_obj kmake_logged "$log" bzImage ||
+	die "base kernel build failed; see ${log#"$TOP"/}"
 info "built in $(( (SECONDS - start) / 60 ))m: ${base_obj#"$TOP"/}/arch/x86/boot/bzImage"

@@ -14,18 +14,7 @@ log=$LOGS/build.log
 "$TOP/scripts/config.sh"
 step "Building ${targets[*]} with $(nproc) jobs (log: ${log#"$TOP"/})"
 start=$SECONDS
-kmake "${targets[@]}" >"$log" 2>&1 &
-pid=$!
-
-# A clean build takes 20 minutes: say what it is doing twice a minute.
-while kill -0 $pid 2>/dev/null; do
-	sleep 30
-	kill -0 $pid 2>/dev/null || break
-	info "$(date +%T) $(( (SECONDS - start) / 60 ))m: $(grep -c '^  [A-Z]' "$log") steps, last: $(grep '^  [A-Z]' "$log" | tail -n1 | sed 's/^ *//')"
-done
-if ! wait $pid; then
-	grep -E 'error|Error' "$log" | head -n 20 >&2
-	die "kernel build failed; see ${log#"$TOP"/}"
-fi
+: >"$log"
+kmake_logged "$log" "${targets[@]}" || die "kernel build failed; see ${log#"$TOP"/}"
 CCACHE_DIR=$CACHE/ccache ccache --show-stats 2>/dev/null | grep -iE 'hits|misses' | head -n 3 | sed 's/^/    ccache: /' || true
 info "built in $(( (SECONDS - start) / 60 ))m$(( (SECONDS - start) % 60 ))s: ${OBJ#"$TOP"/}/arch/x86/boot/bzImage"

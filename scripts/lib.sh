@@ -32,6 +32,22 @@ kmake() {
 		-j"$(nproc)" "$@"
 }
 
+# kmake_logged LOG TARGET...: kmake appending to LOG, saying twice a minute
+# what it does (a clean build takes most of an hour); on failure, show the
+# errors and return non-zero.
+kmake_logged() {
+	local log=$1 start=$SECONDS pid
+	shift
+	kmake "$@" >>"$log" 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		sleep 30
+		kill -0 $pid 2>/dev/null || break
+		info "$(date +%T) $(( (SECONDS - start) / 60 ))m: $(grep -c '^  [A-Z]' "$log") steps, last: $(grep '^  [A-Z]' "$log" | tail -n1 | sed 's/^ *//')"
+	done
+	wait $pid || { grep -E 'error|Error' "$log" | head -n 20 >&2; return 1; }
+}
+
 # Private apt, for what the system's sources do not have: its own sources
 # list, lists and cache in $APT_DIR.  The system's configuration is untouched.
 private_apt() {
