@@ -76,6 +76,7 @@ static size_t size = 256 * MB;
 static int reps = 5;
 static struct ibv_pd *pd;
 static bool others_only;	/* only what users of no DAX file pin pay */
+static const char *only_case;	/* -c: only the registration of this case */
 static struct loopback loop;
 static bool have_loop;
 
@@ -301,6 +302,8 @@ static void bench_registration(bool odp)
 		double t0, t1, t2;
 
 		if (others_only && b->kind == FSDAX)
+			continue;
+		if (only_case && strcmp(only_case, b->name))
 			continue;
 		if (b->odp && !odp) {
 			skip("reg", b->name, "the device has no ODP for RC");
@@ -572,12 +575,15 @@ static void bench_pin_count(long n, long max_pins)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma_pin_bench [-e] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS] [-b MiB]\n"
+		"usage: rdma_pin_bench [-e] [-c CASE] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
+		"                      [-b MiB]\n"
 		"  -s  size of each registration (256)   -r  repetitions (5)\n"
 		"  -n  layout changes per loop (50)      -p  most pins on one inode (10000)\n"
 		"  -b  MiB moved per data path figure (16)\n"
 		"  -e  only what everyone else pays: no FS-DAX registration, no rdma_pin\n"
-		"      filesystem (for comparing with a kernel without the series)\n");
+		"      filesystem (for comparing with a kernel without the series)\n"
+		"  -c  only the registration of CASE (anon-4k, xfs-pin-pmd, ...), for\n"
+		"      profiling it\n");
 	exit(2);
 }
 
@@ -588,9 +594,10 @@ int main(int argc, char **argv)
 	bool odp;
 	int c;
 
-	while ((c = getopt(argc, argv, "es:r:n:p:b:")) != -1) {
+	while ((c = getopt(argc, argv, "ec:s:r:n:p:b:")) != -1) {
 		switch (c) {
 		case 'e': others_only = true; break;
+		case 'c': only_case = optarg; break;
 		case 's': size = strtoul(optarg, NULL, 0) * MB; break;
 		case 'r': reps = atoi(optarg); break;
 		case 'n': ops = atol(optarg); break;
@@ -610,6 +617,8 @@ int main(int argc, char **argv)
 	odp = odp_supported(ctx);
 	printf("section,case,param,rep,seconds,count\n");
 	bench_registration(odp);
+	if (only_case)
+		return 0;
 	if (others_only) {
 		bench_filesystem(ops);
 		return 0;
