@@ -76,7 +76,7 @@ static size_t size = 256 * MB;
 static int reps = 5;
 static struct ibv_pd *pd;
 static bool others_only;	/* only what users of no DAX file pin pay */
-static const char *only_case;	/* -c: only the registration of this case */
+static const char *only_cases;	/* -c: only the registration of these */
 static struct loopback loop;
 static bool have_loop;
 
@@ -287,6 +287,20 @@ static bool odp_supported(struct ibv_context *ctx)
 	       (attr.odp_caps.per_transport_caps.rc_odp_caps & rc) == rc;
 }
 
+/* Is @name in -c's comma-separated list, or is there no list? */
+static bool case_selected(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only_cases;
+
+	if (!p)
+		return true;
+	for (; (p = strstr(p, name)); p += len)
+		if ((p == only_cases || p[-1] == ',') && (!p[len] || p[len] == ','))
+			return true;
+	return false;
+}
+
 /* Registration and deregistration of size bytes over each backing. */
 static void bench_registration(bool odp)
 {
@@ -303,7 +317,7 @@ static void bench_registration(bool odp)
 
 		if (others_only && b->kind == FSDAX)
 			continue;
-		if (only_case && strcmp(only_case, b->name))
+		if (!case_selected(b->name))
 			continue;
 		if (b->odp && !odp) {
 			skip("reg", b->name, "the device has no ODP for RC");
@@ -575,15 +589,15 @@ static void bench_pin_count(long n, long max_pins)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma_pin_bench [-e] [-c CASE] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
+		"usage: rdma_pin_bench [-e] [-c CASES] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
 		"                      [-b MiB]\n"
 		"  -s  size of each registration (256)   -r  repetitions (5)\n"
 		"  -n  layout changes per loop (50)      -p  most pins on one inode (10000)\n"
 		"  -b  MiB moved per data path figure (16)\n"
 		"  -e  only what everyone else pays: no FS-DAX registration, no rdma_pin\n"
 		"      filesystem (for comparing with a kernel without the series)\n"
-		"  -c  only the registration of CASE (anon-4k, xfs-pin-pmd, ...), for\n"
-		"      profiling it\n");
+		"  -c  only the registration of CASES, comma-separated (anon-4k,\n"
+		"      devdax, xfs-pin-pmd, ...), for profiling them or for a quick look\n");
 	exit(2);
 }
 
@@ -597,7 +611,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "ec:s:r:n:p:b:")) != -1) {
 		switch (c) {
 		case 'e': others_only = true; break;
-		case 'c': only_case = optarg; break;
+		case 'c': only_cases = optarg; break;
 		case 's': size = strtoul(optarg, NULL, 0) * MB; break;
 		case 'r': reps = atoi(optarg); break;
 		case 'n': ops = atol(optarg); break;
@@ -617,7 +631,7 @@ int main(int argc, char **argv)
 	odp = odp_supported(ctx);
 	printf("section,case,param,rep,seconds,count\n");
 	bench_registration(odp);
-	if (only_case)
+	if (only_cases)
 		return 0;
 	if (others_only) {
 		bench_filesystem(ops);

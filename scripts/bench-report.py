@@ -161,10 +161,15 @@ def report(args):
     bars(args.out, 'registration', f'ibv_reg_mr of {size} MiB', 'ms per GiB',
          [(c, scaled(fig[f'reg/{c}'], 1e3)) for c in cases], logy=True)
     anon = fig['reg/anon-4k']
+    # No file registers faster than device-DAX, which has no filesystem:
+    # its own lead over anon-4k bounds what a pinned file can reach.
+    best = ratio(anon, devdax)
+    best_text = 'n/a' if best is None else f'{best:.1f}x'
     for c in ('xfs-pin-pmd', 'ext4-pin-pmd'):
         r, a = ratio(fig[f'reg/{c}'], devdax), ratio(anon, fig[f'reg/{c}'])
         goals.append((f'{c} registration <= 1.1x device-DAX', r, r is not None and r <= 1.1))
-        goals.append((f'{c} registration >= 10x faster than anon-4k', a, a is not None and a >= 10))
+        goals.append((f'{c} registration >= 10x faster than anon-4k '
+                      f'(device-DAX itself: {best_text})', a, a is not None and a >= 10))
 
     # 2. Data path.
     lines += ['', '## RDMA WRITE and READ (MB/s at 64 KiB, us per op at 4 KiB)', '',
