@@ -77,6 +77,7 @@ static int reps = 5;
 static struct ibv_pd *pd;
 static bool others_only;	/* only what users of no DAX file pin pay */
 static const char *only_cases;	/* -c: only the registration of these */
+static bool only_layout;	/* -l: only the layout changes */
 static struct loopback loop;
 static bool have_loop;
 
@@ -589,7 +590,7 @@ static void bench_pin_count(long n, long max_pins)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma_pin_bench [-e] [-c CASES] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
+		"usage: rdma_pin_bench [-e] [-c CASES | -l] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
 		"                      [-b MiB]\n"
 		"  -s  size of each registration (256)   -r  repetitions (5)\n"
 		"  -n  layout changes per loop (50)      -p  most pins on one inode (10000)\n"
@@ -597,7 +598,8 @@ static void usage(void)
 		"  -e  only what everyone else pays: no FS-DAX registration, no rdma_pin\n"
 		"      filesystem (for comparing with a kernel without the series)\n"
 		"  -c  only the registration of CASES, comma-separated (anon-4k,\n"
-		"      devdax, xfs-pin-pmd, ...), for profiling them or for a quick look\n");
+		"      devdax, xfs-pin-pmd, ...), for profiling them or for a quick look\n"
+		"  -l  only the layout changes of unpinned files, on new filesystems\n");
 	exit(2);
 }
 
@@ -608,10 +610,11 @@ int main(int argc, char **argv)
 	bool odp;
 	int c;
 
-	while ((c = getopt(argc, argv, "ec:s:r:n:p:b:")) != -1) {
+	while ((c = getopt(argc, argv, "ec:ls:r:n:p:b:")) != -1) {
 		switch (c) {
 		case 'e': others_only = true; break;
 		case 'c': only_cases = optarg; break;
+		case 'l': only_layout = true; break;
 		case 's': size = strtoul(optarg, NULL, 0) * MB; break;
 		case 'r': reps = atoi(optarg); break;
 		case 'n': ops = atol(optarg); break;
@@ -630,6 +633,10 @@ int main(int argc, char **argv)
 		fail("ibv_alloc_pd");
 	odp = odp_supported(ctx);
 	printf("section,case,param,rep,seconds,count\n");
+	if (only_layout) {
+		bench_filesystem(ops);
+		return 0;
+	}
 	bench_registration(odp);
 	if (only_cases)
 		return 0;
