@@ -599,7 +599,7 @@ static void usage(void)
 		"      filesystem (for comparing with a kernel without the series)\n"
 		"  -c  only the registration of CASES, comma-separated (anon-4k,\n"
 		"      devdax, xfs-pin-pmd, ...), for profiling them or for a quick look\n"
-		"  -l  only the layout changes of unpinned files, on new filesystems\n");
+		"  -l  only the layout changes of unpinned files\n");
 	exit(2);
 }
 
