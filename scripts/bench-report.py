@@ -119,7 +119,7 @@ def bars(out, name, title, ylabel, items, logy=False):
     with open(data, 'w') as f:
         for i, (label, s) in enumerate(items):
             f.write(f'{i} "{label}" {s["median"]} {s["min"]} {s["max"]}\n')
-    gnuplot(f'''set terminal pngcairo size 900,500
+    gnuplot(f'''set terminal pngcairo noenhanced size 900,500
 set output "{os.path.join(out, name + '.png')}"
 set title "{title}"
 set ylabel "{ylabel}"
@@ -232,7 +232,7 @@ def report(args):
             for n, ref, ok in curve:
                 f.write(f'{n} {ref["median"] * 1e6} {ref["min"] * 1e6} {ref["max"] * 1e6} '
                         f'{ok["median"] * 1e6} {ok["min"] * 1e6} {ok["max"] * 1e6}\n')
-        gnuplot(f'''set terminal pngcairo size 900,500
+        gnuplot(f'''set terminal pngcairo noenhanced size 900,500
 set output "{os.path.join(args.out, 'check.png')}"
 set title "Layout change next to N pins of one inode"
 set xlabel "pins on the inode"
