@@ -5,7 +5,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # TARGET:PROGRAM pairs; every program listed here runs in the guest.
-SELFTESTS=(mm:gup_longterm rdma:fsdax_mr rdma:rdma_pin rdma:rdma_pin_remove rdma:rdma_pin_stress)
+SELFTESTS=(mm:gup_longterm rdma:fsdax_mr
+	rdma:rdma_pin rdma:rdma_pin_layout rdma:rdma_pin_sharing
+	rdma:rdma_pin_lifetime rdma:rdma_pin_access
+	rdma:rdma_pin_remove rdma:rdma_pin_stress)
 
 usage() { echo "usage: $0    (builds: ${SELFTESTS[*]})"; }
 [ $# -eq 0 ] || { usage; exit 2; }

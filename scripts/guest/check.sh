@@ -35,9 +35,13 @@ run_device_tests() {
 			FSDAX_MR_IBDEV="$dev" FSDAX_MR_DAX_DIR=/mnt/$fs \
 			FSDAX_MR_PIN_DIR=/mnt/$fs-pin FSDAX_MR_DEVDAX="$DEVDAX"
 	done
-	# shellcheck disable=SC2046 # one word per variable
-	run_kselftest "rdma.rdma_pin.$dev" /tmp "$KSELFTEST/rdma/rdma_pin" \
-		$(rdma_pin_env "$dev" "$addr")
+	# The rdma_pin tests, one binary per concern.
+	for prog in rdma_pin rdma_pin_layout rdma_pin_sharing rdma_pin_lifetime \
+		    rdma_pin_access; do
+		# shellcheck disable=SC2046 # one word per variable
+		run_kselftest "rdma.$prog.$dev" /tmp "$KSELFTEST/rdma/$prog" \
+			$(rdma_pin_env "$dev" "$addr")
+	done
 	run_kselftest "rdma.rdma_pin_remove.$dev" /tmp "$KSELFTEST/rdma/rdma_pin_remove" \
 		RDMA_PIN_IBDEV="$dev" RDMA_PIN_REMOVE_PMEM="$PMEM_REMOVE"
 	# A short run of the stress test, so that it cannot rot: make stress
