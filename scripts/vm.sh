@@ -53,7 +53,7 @@ cmdline+=" init=$TOP/scripts/guest/init.sh rdma_pin.job=$job rdma_pin.top=$TOP"
 cmdline+="${part:+ rdma_pin.part=$part}"
 cmdline+="${RDMA_PIN_STRESS_SECONDS:+ rdma_pin.stress=$RDMA_PIN_STRESS_SECONDS}"
 bench_opts=${RDMA_PIN_BENCH_OPTS:-}
-cmdline+="${bench_opts:+ rdma_pin.bench=${bench_opts// /,}}"
+cmdline+="${bench_opts:+ rdma_pin.bench=${bench_opts// /+}}"
 # acpi=noirq: routing PCI interrupts through ACPI runs AML loops that time
 # out under TCG, 30 s each for three devices.  no_timer_check: the IO-APIC
 # timer check can fail on a busy host and panic the boot.

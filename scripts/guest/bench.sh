@@ -2,12 +2,13 @@
 # Guest job for make bench: rdma_pin_bench and gup_test, their rows into
 # $RESULTS/bench.csv.  rdma_pin.part=base means a kernel without the series:
 # only what everyone else pays (rdma_pin_bench -e), no rdma_pin filesystem.
-# rdma_pin.bench= holds rdma_pin_bench's options (commas for spaces).
+# rdma_pin.bench= holds rdma_pin_bench's options ('+' for spaces: -c takes
+# a comma-separated list).
 set -u
 . "$GUEST/setup.sh" || exit 1
 BIN=$(cd "$GUEST/../../build/bench-bin" && pwd)
 part=$(sed -n 's/.*rdma_pin\.part=\([^ ]*\).*/\1/p' /proc/cmdline)
-opts=$(sed -n 's/.*rdma_pin\.bench=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+opts=$(sed -n 's/.*rdma_pin\.bench=\([^ ]*\).*/\1/p' /proc/cmdline | tr + ' ')
 csv=$RESULTS/bench.csv
 
 # Filesystems whose allocations are 2 MiB aligned, so that files map with
