@@ -9,8 +9,9 @@ usage() {
 	cat <<EOF
 usage: $0 [--no-debug TREE OBJ]
   Writes ${OBJ#"$TOP"/}/.config for the test kernel (all of configs/).
-  --no-debug: the same without configs/debug.config, for TREE built in OBJ
-              (the static checks: the bug catchers only slow their builds;
+  --no-debug: the same without configs/debug.config and configs/pnfs.config,
+              for TREE built in OBJ (the static checks and make bench: the
+              bug catchers only slow their builds, and they need no NFS;
               TREE may be the base, which lacks the series' own options).
 EOF
 }
@@ -18,7 +19,7 @@ EOF
 fragments=("$TOP"/configs/feature.config "$TOP"/configs/vm.config "$TOP"/configs/trim.config)
 strict=1
 if [ $# -eq 0 ]; then
-	fragments+=("$TOP"/configs/debug.config)
+	fragments+=("$TOP"/configs/debug.config "$TOP"/configs/pnfs.config)
 elif [ $# -eq 3 ] && [ "$1" = --no-debug ]; then
 	strict=0
 	mkdir -p "$3"
@@ -29,22 +30,27 @@ else
 fi
 export KTREE=$TREE KOBJ=$OBJ
 
-# Fail by name for each requested value that Kconfig dropped or changed.
+# Fail by name for each requested value that Kconfig dropped or changed; a
+# later fragment overrides an earlier one, as in merge_config.sh.
 check_survivors() {
-	local frag line sym want got bad=0
+	local -A want=() from=()
+	local frag line sym got bad=0
 	for frag in "$@"; do
 		while IFS= read -r line; do
 			case "$line" in
-			CONFIG_*=*) sym=${line%%=*}; want=$line ;;
-			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want="" ;;
+			CONFIG_*=*) sym=${line%%=*}; want[$sym]=$line ;;
+			"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want[$sym]="" ;;
 			*) continue ;;
 			esac
-			got=$(grep -E "^$sym=" "$OBJ/.config" || true)
-			if [ "$got" != "$want" ]; then
-				echo "  $(basename "$frag"): asked for '${want:-$sym off}', got '${got:-$sym off}'" >&2
-				bad=1
-			fi
+			from[$sym]=$(basename "$frag")
 		done <"$frag"
+	done
+	for sym in "${!want[@]}"; do
+		got=$(grep -E "^$sym=" "$OBJ/.config" || true)
+		if [ "$got" != "${want[$sym]}" ]; then
+			echo "  ${from[$sym]}: asked for '${want[$sym]:-$sym off}', got '${got:-$sym off}'" >&2
+			bad=1
+		fi
 	done
 	return $bad
 }

@@ -11,6 +11,7 @@ PACKAGES=(
 	# VM and guest userspace (the guest runs this machine's /)
 	qemu-system-x86 ndctl daxctl xfsprogs e2fsprogs iproute2 util-linux
 	rdma-core ibverbs-providers ibverbs-utils
+	nfs-kernel-server
 	# kselftests
 	libibverbs-dev librdmacm-dev liburing-dev libcap-dev pkg-config
 	# make bench's figures

@@ -80,10 +80,42 @@ umount_test_filesystems() {
 	umount /mnt/ext4-pin /mnt/ext4 /mnt/xfs-pin /mnt/xfs
 }
 
+# An NFS server in the guest that exports the rdma_pin XFS and the plain DAX
+# XFS with pNFS block layouts, and NFS mounts of them on /mnt/xfs-pin-nfs
+# and /mnt/xfs-nfs over the loopback device: rdma_pin_layout checks that
+# only the second offers layouts.  NFSv4 only, so no rpcbind; a grace
+# period of 10 s, not 90, before opens are served.  The NFSv4 root is /mnt
+# (tmpfs), since the guest's / (9p) cannot be exported.  nfs_unexport_xfs undoes
+# it, so that the filesystems can be unmounted again.
+nfs_export_xfs() {
+	local opts=rw,pnfs,no_root_squash,no_subtree_check
+	mkdir -p /var/lib/nfs/rpc_pipefs /var/lib/nfs/v4recovery /mnt/xfs-pin-nfs /mnt/xfs-nfs
+	touch /var/lib/nfs/etab /var/lib/nfs/rmtab
+	{ mountpoint -q /var/lib/nfs/rpc_pipefs || mount -t rpc_pipefs sunrpc /var/lib/nfs/rpc_pipefs; } &&
+	{ mountpoint -q /proc/fs/nfsd || mount -t nfsd nfsd /proc/fs/nfsd; } &&
+	echo 10 >/proc/fs/nfsd/nfsv4gracetime &&
+	echo 10 >/proc/fs/nfsd/nfsv4leasetime &&
+	exportfs -o "$opts,fsid=0" 127.0.0.1:/mnt &&
+	exportfs -o "$opts,fsid=1" 127.0.0.1:/mnt/xfs-pin &&
+	exportfs -o "$opts,fsid=2" 127.0.0.1:/mnt/xfs &&
+	rpc.mountd -N 3 &&
+	rpc.nfsd -N 3 2 &&
+	mount -t nfs -o vers=4.1 127.0.0.1:/xfs-pin /mnt/xfs-pin-nfs &&
+	mount -t nfs -o vers=4.1 127.0.0.1:/xfs /mnt/xfs-nfs
+}
+
+nfs_unexport_xfs() {
+	umount /mnt/xfs-pin-nfs /mnt/xfs-nfs
+	rpc.nfsd 0
+	exportfs -ua
+	pkill -x rpc.mountd
+}
+
 # The environment of the rdma_pin tests, for device $1 at address $2.
 rdma_pin_env() {
 	echo RDMA_PIN_IBDEV="$1" RDMA_PIN_ADDR="$2" \
 		RDMA_PIN_XFS_DIR=/mnt/xfs-pin RDMA_PIN_XFS_DAX_DIR=/mnt/xfs \
+		RDMA_PIN_XFS_NFS_DIR=/mnt/xfs-pin-nfs RDMA_PIN_XFS_DAX_NFS_DIR=/mnt/xfs-nfs \
 		RDMA_PIN_EXT4_DIR=/mnt/ext4-pin RDMA_PIN_EXT4_DAX_DIR=/mnt/ext4
 }
 
