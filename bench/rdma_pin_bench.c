@@ -63,6 +63,7 @@ static const struct backing backings[] = {
 	{ "ext4-pin-holes", FSDAX, "BENCH_EXT4_PIN", .holes = true },
 	{ "xfs-dax-odp", FSDAX, "BENCH_XFS_DAX", .odp = true },
 };
+#define NR_BACKINGS	(sizeof(backings) / sizeof(backings[0]))
 
 struct mapping {
 	void *addr;		/* the mapping, size bytes */
@@ -263,13 +264,37 @@ static void check_mapping(const struct backing *b, struct mapping *m, int rep)
 			b->name, kb, want);
 }
 
+/*
+ * Commit the filesystem of @path's directory: blocks freed by an unlink are
+ * not allocated again before the transaction that freed them commits, so
+ * without this each repetition would allocate from what the ones before it
+ * left, less and less of it aligned.
+ */
+static void commit_fs(const char *path)
+{
+	char dir[sizeof(((struct mapping *)0)->path)];
+	char *slash;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (fd < 0 || syncfs(fd))
+		fail(dir);
+	close(fd);
+}
+
 static void unmap_backing(struct mapping *m)
 {
 	munmap(m->reserved, m->reserved_len);
 	if (m->fd >= 0)
 		close(m->fd);
-	if (m->path[0])
+	if (m->path[0]) {
 		unlink(m->path);
+		commit_fs(m->path);
+	}
 }
 
 static int access_of(const struct backing *b)
@@ -302,56 +327,79 @@ static bool case_selected(const char *name)
 	return false;
 }
 
-/* Registration and deregistration of size bytes over each backing. */
+/* Is @b one to register here?  Says why not, once, if it is not. */
+static bool backing_wanted(const struct backing *b, bool odp, const char *section)
+{
+	if (others_only && b->kind == FSDAX)
+		return false;
+	if (!case_selected(b->name))
+		return false;
+	if (b->odp && !odp) {
+		skip(section, b->name, "the device has no ODP for RC");
+		return false;
+	}
+	return true;
+}
+
+/* Register and deregister @b once, as repetition @rep; false if it cannot. */
+static bool register_once(const struct backing *b, const char *param, int rep)
+{
+	struct mapping m;
+	struct ibv_mr *mr;
+	double t0, t1, t2;
+
+	if (!map_backing(b, &m, true)) {
+		skip("reg", b->name, "not configured");
+		return false;
+	}
+	t0 = now();
+	mr = ibv_reg_mr(pd, m.addr, size, access_of(b));
+	t1 = now();
+	if (!mr && b->odp) {
+		skip("reg", b->name, strerror(errno));
+		unmap_backing(&m);
+		return false;
+	}
+	if (!mr)
+		fail(b->name);
+	check_mapping(b, &m, rep);
+	if (ibv_dereg_mr(mr))
+		fail("ibv_dereg_mr");
+	t2 = now();
+	row("reg", b->name, param, rep, t1 - t0, 1);
+	row("dereg", b->name, param, rep, t2 - t1, 1);
+	unmap_backing(&m);
+	return true;
+}
+
+/*
+ * Registration and deregistration of size bytes over each backing, one
+ * repetition of each in turn: whatever slows the machine for a while
+ * slows them all, not the one that happened to run then.
+ */
 static void bench_registration(bool odp)
 {
+	bool wanted[NR_BACKINGS];
 	char param[32];
 	unsigned int i;
 	int rep;
 
 	snprintf(param, sizeof(param), "%zu", size / MB);
-	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++) {
-		const struct backing *b = &backings[i];
-		struct mapping m;
-		struct ibv_mr *mr;
-		double t0, t1, t2;
-
-		if (others_only && b->kind == FSDAX)
-			continue;
-		if (!case_selected(b->name))
-			continue;
-		if (b->odp && !odp) {
-			skip("reg", b->name, "the device has no ODP for RC");
-			continue;
-		}
-		fprintf(stderr, "  registration: %s\n", b->name);
-		for (rep = 0; rep < reps; rep++) {
-			if (!map_backing(b, &m, true)) {
-				skip("reg", b->name, "not configured");
-				break;
-			}
-			t0 = now();
-			mr = ibv_reg_mr(pd, m.addr, size, access_of(b));
-			t1 = now();
-			if (!mr && b->odp) {
-				skip("reg", b->name, strerror(errno));
-				unmap_backing(&m);
-				break;
-			}
-			if (!mr)
-				fail(b->name);
-			check_mapping(b, &m, rep);
-			if (ibv_dereg_mr(mr))
-				fail("ibv_dereg_mr");
-			t2 = now();
-			row("reg", b->name, param, rep, t1 - t0, 1);
-			row("dereg", b->name, param, rep, t2 - t1, 1);
-			unmap_backing(&m);
-		}
+	for (i = 0; i < NR_BACKINGS; i++)
+		wanted[i] = backing_wanted(&backings[i], odp, "reg");
+	for (rep = 0; rep < reps; rep++) {
+		fprintf(stderr, "  registration: repetition %d of %d\n", rep + 1, reps);
+		for (i = 0; i < NR_BACKINGS; i++)
+			if (wanted[i] && !register_once(&backings[i], param, rep))
+				wanted[i] = false;
 	}
 }
 
-/* RDMA WRITE or READ of @xfer bytes at a time, over @ops places of @mr. */
+/* An RDMA WRITE or READ pass of @ops transfers of @xfer bytes over @mr. */
+typedef double rdma_pass_fn(enum ibv_wr_opcode op, struct ibv_mr *local,
+			    struct ibv_mr *mr, void *addr, size_t xfer, long ops);
+
+/* A pass one transfer at a time, each waiting for the one before: latency. */
 static double rdma_pass(enum ibv_wr_opcode op, struct ibv_mr *local,
 			struct ibv_mr *mr, void *addr, size_t xfer, long ops)
 {
@@ -368,69 +416,174 @@ static double rdma_pass(enum ibv_wr_opcode op, struct ibv_mr *local,
 	return now() - t0;
 }
 
-/* RDMA WRITE and READ into each backing, 64 KiB and 4 KiB at a time. */
+/*
+ * How many work requests may be in flight on the loopback connection: what
+ * its send queue holds, and its completion queue has room for.
+ */
+static long send_depth(void)
+{
+	struct ibv_qp_init_attr init;
+	struct ibv_qp_attr attr;
+	long cq = loop.cq->cqe;
+
+	if (ibv_query_qp(loop.active_id->qp, &attr, IBV_QP_CAP, &init))
+		fail("ibv_query_qp");
+	return (long)attr.cap.max_send_wr < cq ? (long)attr.cap.max_send_wr : cq;
+}
+
+/* Wait for one completion of the loopback connection's send queue. */
+static void reap_one(void)
+{
+	struct ibv_wc wc;
+	int n;
+
+	do {
+		n = ibv_poll_cq(loop.cq, 1, &wc);
+	} while (n == 0);
+	if (n < 0 || wc.status != IBV_WC_SUCCESS) {
+		errno = EIO;
+		fail("RDMA completion");
+	}
+}
+
+/*
+ * The same as rdma_pass(), with as many in flight as the send queue holds:
+ * bandwidth.  Every work request is signalled (the queue's sq_sig_all); a
+ * WRITE pass ends with a READ behind it, which is answered only once the
+ * WRITEs are placed.
+ */
+static double rdma_stream(enum ibv_wr_opcode op, struct ibv_mr *local,
+			  struct ibv_mr *mr, void *addr, size_t xfer, long ops)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)local->addr, .length = xfer, .lkey = local->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.sg_list = &sge, .num_sge = 1, .opcode = op,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma.rkey = mr->rkey,
+	}, *bad;
+	long posted, done = 0, depth = send_depth();
+	double t0 = now();
+
+	for (posted = 0; posted < ops; posted++) {
+		if (posted - done == depth) {
+			reap_one();
+			done++;
+		}
+		wr.wr.rdma.remote_addr = (uintptr_t)addr + (posted * xfer) % size;
+		errno = ibv_post_send(loop.active_id->qp, &wr, &bad);
+		if (errno)
+			fail("ibv_post_send");
+	}
+	for (; done < ops; done++)
+		reap_one();
+	if (op == IBV_WR_RDMA_WRITE &&
+	    loopback_rdma(&loop, IBV_WR_RDMA_READ, local, local->addr, 1, mr, addr))
+		fail("RDMA");
+	return now() - t0;
+}
+
+/* A backing of the data path: mapped and registered for all its passes. */
+struct data_mr {
+	const struct backing *b;
+	struct mapping m;
+	struct ibv_mr *mr;
+};
+
+/* Map and register @b for the data path; false if it cannot be. */
+static bool data_mr_open(struct data_mr *d, const struct backing *b)
+{
+	d->b = b;
+	if (!map_backing(b, &d->m, true)) {
+		skip("write", b->name, "not configured");
+		return false;
+	}
+	d->mr = ibv_reg_mr(pd, d->m.addr, size, access_of(b));
+	if (!d->mr && b->odp) {
+		skip("write", b->name, strerror(errno));
+		unmap_backing(&d->m);
+		return false;
+	}
+	if (!d->mr)
+		fail(b->name);
+	return true;
+}
+
+/* ODP: the first access of each page faults it in; then the same again. */
+static void odp_first_access(struct data_mr *d, struct ibv_mr *local, long bytes)
+{
+	long ops = bytes / 65536 < (long)(size / 65536) ?
+		   bytes / 65536 : (long)(size / 65536);
+
+	row("odp-first", d->b->name, "65536", 0,
+	    rdma_pass(IBV_WR_RDMA_WRITE, local, d->mr, d->m.addr, 65536, ops), ops);
+	row("odp-again", d->b->name, "65536", 0,
+	    rdma_pass(IBV_WR_RDMA_WRITE, local, d->mr, d->m.addr, 65536, ops), ops);
+}
+
+/*
+ * RDMA WRITE and READ into each backing: the bandwidth of 64 KiB transfers,
+ * a queue's worth in flight, and the latency of 4 KiB ones, one at a time.
+ * All backings are registered at once and take turns, as in
+ * bench_registration(); each is 64 MiB at most, which the passes cycle
+ * through, so that they all fit in the guest's memory together.
+ */
 static void bench_data_path(bool odp, long bytes)
 {
 	static const size_t xfers[] = { 65536, 4096 };
-	unsigned int i, x;
+	static rdma_pass_fn *const passes[] = { rdma_stream, rdma_pass };
+	struct data_mr dmr[NR_BACKINGS];
+	size_t full_size = size;
+	unsigned int i, n = 0, x;
 	struct ibv_mr *local;
 	void *buf;
 	int rep;
 
+	row("inflight", "loopback", "depth", 0, 0, send_depth());
 	buf = aligned_alloc(4096, 65536);
 	memset(buf, 0xa5, 65536);
 	local = ibv_reg_mr(pd, buf, 65536, MR_ACCESS);
 	if (!local)
 		fail("local MR");
-	for (i = 0; i < sizeof(backings) / sizeof(backings[0]); i++) {
+	if (size > 64 * MB)
+		size = 64 * MB;
+	for (i = 0; i < NR_BACKINGS; i++) {
 		const struct backing *b = &backings[i];
-		struct mapping m;
-		struct ibv_mr *mr;
 
-		if (b->holes || b->pte)
+		if (b->holes || b->pte || !backing_wanted(b, odp, "write"))
 			continue;
-		if (b->odp && !odp) {
-			skip("write", b->name, "the device has no ODP for RC");
+		if (!data_mr_open(&dmr[n], b))
 			continue;
-		}
-		if (!map_backing(b, &m, true)) {
-			skip("write", b->name, "not configured");
-			continue;
-		}
-		fprintf(stderr, "  data path: %s\n", b->name);
-		mr = ibv_reg_mr(pd, m.addr, size, access_of(b));
-		if (!mr && b->odp) {
-			skip("write", b->name, strerror(errno));
-			unmap_backing(&m);
-			continue;
-		}
-		if (!mr)
-			fail(b->name);
-		if (b->odp) {
-			/* The first access of each page faults it in. */
-			long ops = bytes / 65536 < (long)(size / 65536) ?
-				   bytes / 65536 : (long)(size / 65536);
+		if (b->odp)
+			odp_first_access(&dmr[n], local, bytes);
+		n++;
+	}
+	for (x = 0; x < 2; x++) {
+		long ops = bytes / xfers[x] / (xfers[x] == 4096 ? 4 : 1);
+		char param[16];
 
-			row("odp-first", b->name, "65536", 0,
-			    rdma_pass(IBV_WR_RDMA_WRITE, local, mr, m.addr, 65536, ops), ops);
-		}
-		for (x = 0; x < 2; x++) {
-			long ops = bytes / xfers[x] / (xfers[x] == 4096 ? 4 : 1);
-			char param[16];
+		snprintf(param, sizeof(param), "%zu", xfers[x]);
+		for (rep = 0; rep < reps; rep++) {
+			fprintf(stderr, "  data path, %zu bytes at a time: repetition %d of %d\n",
+				xfers[x], rep + 1, reps);
+			for (i = 0; i < n; i++) {
+				struct data_mr *d = &dmr[i];
 
-			snprintf(param, sizeof(param), "%zu", xfers[x]);
-			for (rep = 0; rep < reps; rep++) {
-				row("write", b->name, param, rep,
-				    rdma_pass(IBV_WR_RDMA_WRITE, local, mr, m.addr,
-					      xfers[x], ops), ops);
-				row("read", b->name, param, rep,
-				    rdma_pass(IBV_WR_RDMA_READ, local, mr, m.addr,
-					      xfers[x], ops), ops);
+				row("write", d->b->name, param, rep,
+				    passes[x](IBV_WR_RDMA_WRITE, local, d->mr,
+					      d->m.addr, xfers[x], ops), ops);
+				row("read", d->b->name, param, rep,
+				    passes[x](IBV_WR_RDMA_READ, local, d->mr,
+					      d->m.addr, xfers[x], ops), ops);
 			}
 		}
-		ibv_dereg_mr(mr);
-		unmap_backing(&m);
 	}
+	for (i = 0; i < n; i++) {
+		ibv_dereg_mr(dmr[i].mr);
+		unmap_backing(&dmr[i].m);
+	}
+	size = full_size;
 	ibv_dereg_mr(local);
 	free(buf);
 }
@@ -514,6 +667,10 @@ static void bench_filesystem(long n)
 		for (o = 0; o < 4; o++) {
 			if (!strcmp(ops[o], "reflink") && !fss[f].reflink)
 				continue;
+			/* A first loop of each, untimed: caches and allocators warm. */
+			if (!others_only)
+				layout_loop(pin, ops[o], n, 8 * MB);
+			layout_loop(dax, ops[o], n, 8 * MB);
 			for (rep = 0; rep < reps; rep++) {
 				snprintf(name, sizeof(name), "%s-pin", fss[f].name);
 				if (!others_only)
@@ -593,7 +750,7 @@ static void usage(void)
 		"usage: rdma_pin_bench [-e] [-c CASES | -l] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
 		"                      [-b MiB]\n"
 		"  -s  size of each registration (256)   -r  repetitions (5)\n"
-		"  -n  layout changes per loop (50)      -p  most pins on one inode (10000)\n"
+		"  -n  layout changes per loop (400)     -p  most pins on one inode (10000)\n"
 		"  -b  MiB moved per data path figure (16)\n"
 		"  -e  only what everyone else pays: no FS-DAX registration, no rdma_pin\n"
 		"      filesystem (for comparing with a kernel without the series)\n"
@@ -605,7 +762,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	long ops = 50, max_pins = 10000, bytes = 16 * MB;
+	long ops = 400, max_pins = 10000, bytes = 16 * MB;
 	struct ibv_context *ctx;
 	bool odp;
 	int c;

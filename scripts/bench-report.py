@@ -2,20 +2,28 @@
 """Turn rdma_pin_bench's CSV rows into the table, JSON and figures of make bench.
 
 usage: bench-report.py --check CSV
-       bench-report.py --out DIR --patched CSV [--base CSV] [--config TEXT]
+       bench-report.py --out DIR --patched CSV [--patched-again CSV...]
+                       [--base CSV...] [--config TEXT]
 
 --check only asserts that CSV is a well-formed table (make check's smoke
 run).  Otherwise the report goes to DIR: results.csv (all rows, with the
-kernel they come from), results.json (median, min, max of each figure),
-table.md (also printed) and one PNG per figure, drawn with gnuplot.  Every
-figure is the median of its repetitions, with min and max as its spread.
-Exits 1 if a figure's mapping was not what its name claims.
+kernel and boot they come from), results.json (median, min, max of each
+figure), table.md (also printed) and one PNG per figure, drawn with
+gnuplot.  Every figure is the median of its repetitions, with min and max
+as its spread.  Figures of one run ran in turns, so their ratio is the
+median of the ratios of their repetitions; between kernels it is the ratio
+of the medians.  Every ratio comes with a 95 % interval, bootstrapped from
+the repetitions (and, between kernels, from the boots: the CSVs of
+--patched and --patched-again against those of --base), and a goal counts
+as met or missed only where the whole interval says so.  Exits 1 if a
+figure's mapping was not what its name claims.
 """
 import argparse
 import csv
 import json
 import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -77,7 +85,7 @@ class Figures:
         if not v:
             return None
         return {'median': statistics.median(v), 'min': min(v), 'max': max(v),
-                'n': len(v)}
+                'n': len(v), 'values': sorted(v), 'seq': v}
 
 
 def per_gib(r, v):
@@ -95,15 +103,67 @@ def fmt(s, scale=1.0, unit=''):
             f"[{s['min'] * scale:.4g}-{s['max'] * scale:.4g}]")
 
 
+def paired(a, b):
+    """Repetition i of a ran next to repetition i of b (in turns), in one run."""
+    return 'seq' in a and 'seq' in b and a['n'] == b['n']
+
+
 def ratio(a, b):
+    """Figures of one run: the median of the ratios of their repetitions, which
+    ran in turns; otherwise the ratio of their medians."""
     if not a or not b or not b['median']:
         return None
+    if paired(a, b):
+        return statistics.median(x / y for x, y in zip(a['seq'], b['seq']))
     return a['median'] / b['median']
 
 
-def noise(*stats):
-    """Relative spread of the figures compared: their noise bound."""
-    return sum((s['max'] - s['min']) / s['median'] for s in stats if s and s['median'])
+def interval(a, b, draws=2000):
+    """95 % bootstrap interval of ratio(a, b), from their repetitions."""
+    if not a or not b or not b['median']:
+        return None
+    rng = random.Random(1)
+    if paired(a, b):
+        pairs = [x / y for x, y in zip(a['seq'], b['seq'])]
+        rs = sorted(statistics.median(rng.choices(pairs, k=len(pairs))) for _ in range(draws))
+    else:
+        rs = sorted(statistics.median(rng.choices(a['values'], k=a['n'])) /
+                    statistics.median(rng.choices(b['values'], k=b['n']))
+                    for _ in range(draws))
+    return rs[int(0.025 * draws)], rs[int(0.975 * draws) - 1]
+
+
+def boots_interval(a, b, draws=2000):
+    """95 % interval of median(a) / median(b), a and b lists of boots, each
+    a list of repetitions: boots are drawn again first, then repetitions."""
+    rng = random.Random(1)
+
+    def draw(boots):
+        picked = rng.choices(boots, k=len(boots))
+        return statistics.median([x for v in picked for x in rng.choices(v, k=len(v))])
+
+    rs = sorted(draw(a) / draw(b) for _ in range(draws))
+    return rs[int(0.025 * draws)], rs[int(0.975 * draws) - 1]
+
+
+def fmt_interval(iv):
+    return 'n/a' if iv is None else f'{iv[0]:.3f}-{iv[1]:.3f}'
+
+
+def verdict(iv, goal, at_most):
+    """met or NOT MET where the whole interval is on one side of the goal."""
+    if iv is None:
+        return 'n/a'
+    lo, hi = iv
+    if at_most:
+        return 'met' if hi <= goal else 'NOT MET' if lo > goal else 'not resolved'
+    return 'met' if lo >= goal else 'NOT MET' if hi < goal else 'not resolved'
+
+
+def goal(text, a, b, limit, at_most=True):
+    """A goal on ratio(a, b): (text, ratio, interval, verdict)."""
+    iv = interval(a, b)
+    return (text, ratio(a, b), iv, verdict(iv, limit, at_most))
 
 
 def gnuplot(script):
@@ -135,7 +195,9 @@ plot "{data}" using 1:3:xtic(2) with boxes notitle, \\
 
 def report(args):
     rows = read_rows(args.patched)
-    base_rows = read_rows(args.base) if args.base else []
+    base_boots = [read_rows(path) for path in args.base or []]
+    base_rows = [r for boot in base_boots for r in boot]
+    patched_boots = [rows] + [read_rows(path) for path in args.patched_again or []]
     os.makedirs(args.out, exist_ok=True)
     bad = [r for r in rows if r['section'] == 'mapping' and r['param'] != 'as-claimed']
     p, b = Figures(rows), Figures(base_rows)
@@ -166,13 +228,15 @@ def report(args):
     best = ratio(anon, devdax)
     best_text = 'n/a' if best is None else f'{best:.1f}x'
     for c in ('xfs-pin-pmd', 'ext4-pin-pmd'):
-        r, a = ratio(fig[f'reg/{c}'], devdax), ratio(anon, fig[f'reg/{c}'])
-        goals.append((f'{c} registration <= 1.1x device-DAX', r, r is not None and r <= 1.1))
-        goals.append((f'{c} registration >= 10x faster than anon-4k '
-                      f'(device-DAX itself: {best_text})', a, a is not None and a >= 10))
+        goals.append(goal(f'{c} registration <= 1.1x device-DAX', fig[f'reg/{c}'], devdax, 1.1))
+        goals.append(goal(f'{c} registration >= 10x faster than anon-4k '
+                          f'(device-DAX itself: {best_text})', anon, fig[f'reg/{c}'], 10,
+                          at_most=False))
 
     # 2. Data path.
-    lines += ['', '## RDMA WRITE and READ (MB/s at 64 KiB, us per op at 4 KiB)', '',
+    depth = next((r['count'] for r in rows if r['section'] == 'inflight'), '?')
+    lines += ['', f'## RDMA WRITE and READ (bandwidth in MB/s: 64 KiB transfers, {depth} '
+              'in flight; latency in us: 4 KiB transfers, one at a time)', '',
               '| memory | WRITE 64K | READ 64K | WRITE 4K | READ 4K | 64K WRITE / anon |',
               '|---|---|---|---|---|---|']
     data_cases = ['anon-4k', 'anon-thp', 'hugetlb-2m', 'devdax', 'xfs-pin-pmd',
@@ -186,21 +250,24 @@ def report(args):
                      f'{fmt(fig[f"write4/{c}"], 1e6)} | {fmt(fig[f"read4/{c}"], 1e6)} | '
                      f'{"n/a" if r is None else f"{r:.2f}"} |')
     odp_first = p.stat('odp-first', 'xfs-dax-odp', '65536')
-    if odp_first:
-        lines.append(f'\nODP, first access of each 64 KiB (page faults): '
-                     f'{fmt(odp_first, 1e6, " us")} per WRITE, against '
-                     f'{fmt(fig["write4/xfs-dax-odp"], 1e6, " us")} per 4 KiB WRITE after.')
+    odp_again = p.stat('odp-again', 'xfs-dax-odp', '65536')
+    if odp_first and odp_again:
+        r = ratio(odp_first, odp_again)
+        lines.append(f'\nODP, 64 KiB WRITEs one at a time: {fmt(odp_first, 1e6, " us")} '
+                     f'each at the first access of their pages (page faults), '
+                     f'{fmt(odp_again, 1e6, " us")} each again after, '
+                     f'{"n/a" if r is None else f"{r:.2f}"} times as long.')
     bars(args.out, 'bandwidth', 'RDMA WRITE, 64 KiB each', 'MB/s',
          [(c, fig[f'write64/{c}']) for c in data_cases])
     for c in ('xfs-pin-pmd', 'ext4-pin-pmd'):
         for op in ('write', 'read'):
-            r = ratio(fig[f'{op}64/{c}'], fig[f'{op}64/anon-4k'])
-            goals.append((f'{c} RDMA {op.upper()} bandwidth >= 0.95x anon-4k', r,
-                          r is not None and r >= 0.95))
+            goals.append(goal(f'{c} RDMA {op.upper()} bandwidth >= 0.95x anon-4k',
+                              fig[f'{op}64/{c}'], fig[f'{op}64/anon-4k'], 0.95, at_most=False))
 
     # 3. What the filesystem pays.
     lines += ['', '## Layout changes of unpinned files (us per change)', '',
-              '| filesystem | change | rdma_pin | plain dax | ratio |', '|---|---|---|---|---|']
+              '| filesystem | change | rdma_pin | plain dax | ratio | 95 % interval |',
+              '|---|---|---|---|---|---|']
     layout_items = []
     for fs in ('xfs', 'ext4'):
         for op in ('truncate', 'punch', 'fallocate', 'reflink'):
@@ -210,11 +277,10 @@ def report(args):
             r = ratio(pin, dax)
             fig[f'layout/{fs}/{op}'] = {'rdma_pin': pin, 'dax': dax}
             lines.append(f'| {fs} | {op} | {fmt(pin, 1e6)} | {fmt(dax, 1e6)} | '
-                         f'{"n/a" if r is None else f"{r:.3f}"} |')
+                         f'{"n/a" if r is None else f"{r:.3f}"} | '
+                         f'{fmt_interval(interval(pin, dax))} |')
             layout_items += [(f'{fs} {op} pin', scaled(pin, 1e6)), (f'{fs} {op} dax', scaled(dax, 1e6))]
-            bound = 1.02 + noise(pin, dax)
-            goals.append((f'{fs} {op} on unpinned files <= 1.02x plain dax '
-                          f'(noise bound {bound:.3f})', r, r is not None and r <= bound))
+            goals.append(goal(f'{fs} {op} on unpinned files <= 1.02x plain dax', pin, dax, 1.02))
     bars(args.out, 'layout', 'Layout changes of unpinned files', 'us per change', layout_items)
 
     lines += ['', '## The check against the pins of one inode (us per punch)', '',
@@ -251,14 +317,19 @@ plot "{data}" using 1:2:3:4 with yerrorlines title "refused (pinned page)", \\
                 goals.append((f'check ({what}) grows logarithmically in pins: '
                               f'x{growth:.2f} from {first[0]} to {last[0]} pins, '
                               f'x{per_decade:.2f} per decade (linear would be x10)',
-                              per_decade, per_decade <= 1.5))
+                              per_decade, interval(unpaired(last[i]), unpaired(first[i])),
+                              'met' if per_decade <= 1.5 else 'NOT MET'))
 
     # 4. What everyone else pays: the same kernel config without the series.
     lines += ['', '## What everyone else pays: with the series / without (ratio of medians)', '']
     if not base_rows:
         lines.append('Not measured: no kernel without the series (RDMA_PIN_BASE=0).')
     else:
-        lines += ['| figure | with | without | ratio | noise bound |', '|---|---|---|---|---|']
+        lines += [f'{len(patched_boots)} boots with the series, {len(base_boots)} without, '
+                  'alternating; the interval covers repetitions and boots.  Boot to boot: '
+                  'the ratio of the medians of the second boot of each kernel to its first.', '',
+                  '| figure | with | without | ratio | 95 % interval | boot to boot, with / without |',
+                  '|---|---|---|---|---|---|']
         others = [('reg', c) for c in ('anon-4k', 'anon-thp', 'hugetlb-2m', 'devdax')]
         others += [('dereg', 'anon-4k')]
         for fs in ('xfs', 'ext4'):
@@ -270,23 +341,33 @@ plot "{data}" using 1:2:3:4 with yerrorlines title "refused (pinned page)", \\
         for key in others:
             section, case = key[0], key[1]
             param = key[2] if len(key) > 2 else None
-            with_, without = p.stat(section, case, param), b.stat(section, case, param)
-            if not with_ or not without:
+            w_boots = [Figures(bt).stat(section, case, param) for bt in patched_boots]
+            o_boots = [Figures(bt).stat(section, case, param) for bt in base_boots]
+            if not all(w_boots) or not all(o_boots):
                 continue
-            r, bound = ratio(with_, without), noise(with_, without)
+            with_, without = pooled(w_boots), pooled(o_boots)
+            r = ratio(with_, without)
+            iv = boots_interval([x['values'] for x in w_boots], [x['values'] for x in o_boots])
             label = ' '.join(k for k in key)
-            fig[f'others/{label}'] = {'with': with_, 'without': without}
+            fig[f'others/{label}'] = {'with': with_, 'without': without,
+                                      'with_boots': w_boots, 'without_boots': o_boots}
             lines.append(f'| {label} | {fmt(with_, 1e6)} us | {fmt(without, 1e6)} us | '
-                         f'{r:.3f} | {bound:.3f} |')
-            items.append((label, {'median': r, 'min': r, 'max': r}))
-            goals.append((f'{label}: unchanged within noise (1 +- {bound:.3f})', r,
-                          abs(r - 1) <= bound))
+                         f'{r:.3f} | {fmt_interval(iv)} | '
+                         f'{boot_to_boot(w_boots)} / {boot_to_boot(o_boots)} |')
+            items.append((label, {'median': r, 'min': iv[0], 'max': iv[1]}))
+            # Unchanged: the interval holds 1, or says the series is faster.
+            goals.append((f'{label}: unchanged within noise', r, iv,
+                          'NOT MET' if iv[0] > 1 else 'met (faster)' if iv[1] < 1 else 'met'))
         bars(args.out, 'everyone-else', 'With the series / without', 'ratio of medians', items)
 
-    lines += ['', '## Goals', '', '| goal | figure | met |', '|---|---|---|']
-    for text, value, met in goals:
+    lines += ['', '## Goals', '',
+              'A goal is met or NOT MET where the whole 95 % interval of its ratio says so, '
+              'and not resolved where the interval holds the goal: then the noise of this '
+              'run is larger than the difference.', '',
+              '| goal | ratio | 95 % interval | verdict |', '|---|---|---|---|']
+    for text, value, iv, met in goals:
         v = 'n/a' if value is None else f'{value:.3f}'
-        lines.append(f'| {text} | {v} | {"met" if met else "NOT MET"} |')
+        lines.append(f'| {text} | {v} | {fmt_interval(iv)} | {met} |')
     if bad:
         lines += ['', 'Mappings not as claimed: ' +
                   ', '.join(f"{r['case']} ({r['count']} kB)" for r in bad)]
@@ -295,20 +376,41 @@ plot "{data}" using 1:2:3:4 with yerrorlines title "refused (pinned page)", \\
         f.write(text)
     with open(os.path.join(args.out, 'results.json'), 'w') as f:
         json.dump({'config': args.config, 'figures': fig,
-                   'goals': [{'goal': t, 'value': v, 'met': m} for t, v, m in goals]},
+                   'goals': [{'goal': t, 'value': v, 'interval': iv, 'verdict': m}
+                             for t, v, iv, m in goals]},
                   f, indent=1)
     with open(os.path.join(args.out, 'results.csv'), 'w', newline='') as f:
         w = csv.writer(f)
         w.writerow(['kernel'] + HEADER)
-        for kernel, rs in (('patched', rows), ('base', base_rows)):
+        boots = [(f'patched-{i + 1}', rs) for i, rs in enumerate(patched_boots)]
+        boots += [(f'base-{i + 1}', rs) for i, rs in enumerate(base_boots)]
+        for kernel, rs in boots:
             for r in rs:
                 w.writerow([kernel] + [r[h] for h in HEADER])
     print(text)
     return 1 if bad else 0
 
 
+def unpaired(s):
+    """s without the order of its repetitions: for figures that did not run in turns."""
+    return {k: v for k, v in s.items() if k != 'seq'}
+
+
+def pooled(stats):
+    """One figure from the repetitions of several boots."""
+    v = sorted(x for s in stats for x in s['values'])
+    return {'median': statistics.median(v), 'min': v[0], 'max': v[-1], 'n': len(v), 'values': v}
+
+
+def boot_to_boot(stats):
+    return 'n/a' if len(stats) < 2 else f"{stats[1]['median'] / stats[0]['median']:.3f}"
+
+
 def scaled(s, k):
-    return s and {key: (v * k if key != 'n' else v) for key, v in s.items()}
+    if not s:
+        return s
+    return {key: v if key == 'n' else [x * k for x in v] if key in ('values', 'seq') else v * k
+            for key, v in s.items()}
 
 
 def main():
@@ -316,7 +418,8 @@ def main():
     ap.add_argument('--check', metavar='CSV')
     ap.add_argument('--out')
     ap.add_argument('--patched')
-    ap.add_argument('--base')
+    ap.add_argument('--patched-again', nargs='+')
+    ap.add_argument('--base', nargs='+')
     ap.add_argument('--config', default='')
     args = ap.parse_args()
     try:
