@@ -1,8 +1,9 @@
 #!/bin/bash
 # Guest job for make bench: rdma_pin_bench and gup_test, their rows into
-# $RESULTS/bench.csv.  rdma_pin.part=patched measures everything; base and
-# base-N mean a kernel without the series: only what everyone else pays
-# (rdma_pin_bench -e), no rdma_pin filesystem; patched-N the same with it.
+# $RESULTS/bench.csv.  rdma_pin.part=base and base-N mean a kernel without
+# the series: only what everyone else pays (rdma_pin_bench -e), no rdma_pin
+# filesystem; patched-N the same with the series; any other part measures
+# everything that rdma_pin.bench= asks for.
 # rdma_pin.bench= holds rdma_pin_bench's options ('+' for spaces: -c takes
 # a comma-separated list).
 set -u
@@ -34,9 +35,8 @@ env=(BENCH_IBDEV="$RXE" BENCH_ADDR="$RXE_ADDR" BENCH_DEVDAX="$DEVDAX"
 # on the kernel without the series ("base...") or again with it.
 pin_fs=yes
 case $part in
-patched) ;;
-base*)	opts="-e $opts" pin_fs= ;;
-*)	opts="-e $opts" ;;
+base*)		opts="-e $opts" pin_fs= ;;
+patched-[0-9]*)	opts="-e $opts" ;;
 esac
 if [ -n "$pin_fs" ]; then
 	mkfs_aligned xfs "$PMEM_PIN" && mount -o dax=always,rdma_pin "$PMEM_PIN" /mnt/xfs-pin
