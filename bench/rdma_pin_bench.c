@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 
@@ -79,6 +80,7 @@ static struct ibv_pd *pd;
 static bool others_only;	/* only what users of no DAX file pin pay */
 static const char *only_cases;	/* -c: only the registration of these */
 static bool only_layout;	/* -l: only the layout changes */
+static bool only_tenants;	/* -t: only one tenant's cost to another */
 static struct loopback loop;
 static bool have_loop;
 
@@ -744,10 +746,126 @@ static void bench_pin_count(long n, long max_pins)
 	unlink(path);
 }
 
+/* What the small tenant saw: when each registration started, how long. */
+struct tenant_log {
+	volatile bool stop;
+	volatile long n;
+	struct { double start, seconds; } reg[1 << 16];
+};
+
+/*
+ * The small tenant: another process, with its own device context, that
+ * registers and deregisters 4 KiB of its own rdma_pin file in a loop until
+ * told to stop.
+ */
+static void __attribute__((noreturn)) small_tenant(const char *dir,
+						   struct tenant_log *log)
+{
+	struct ibv_context *ctx = open_rdma_device(getenv("BENCH_IBDEV"));
+	struct ibv_pd *own_pd = ctx ? ibv_alloc_pd(ctx) : NULL;
+	struct ibv_mr *mr;
+	char path[256];
+	void *addr;
+	double t0;
+	int fd;
+
+	if (!own_pd)
+		fail("small tenant: ibv_alloc_pd");
+	fd = new_file(dir, path, sizeof(path), PMD, false);
+	addr = mmap(NULL, PMD, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (addr == MAP_FAILED)
+		fail("small tenant: mmap");
+	*(volatile char *)addr = 1;
+	while (!log->stop && log->n < (long)(sizeof(log->reg) / sizeof(log->reg[0]))) {
+		t0 = now();
+		mr = ibv_reg_mr(own_pd, addr, 4096, MR_ACCESS);
+		if (!mr)
+			fail("small tenant: ibv_reg_mr");
+		log->reg[log->n].seconds = now() - t0;
+		log->reg[log->n].start = t0;
+		log->n++;
+		ibv_dereg_mr(mr);
+	}
+	unlink(path);
+	_exit(0);
+}
+
+/*
+ * What one tenant's deregistration costs another tenant: the latency of
+ * another process's 4 KiB registrations while a region of size bytes over
+ * an rdma_pin file, mapped with PTEs (a held folio per page), deregisters,
+ * next to their latency while nothing else happens.  Rows: "tenant-idle"
+ * and "tenant-dereg", one per small registration (count 1), and
+ * "tenant-big-dereg", the big deregistration itself.
+ */
+static void bench_tenants(void)
+{
+	const struct backing *big = NULL;
+	struct tenant_log *log;
+	struct mapping m;
+	struct ibv_mr *mr;
+	double t0, t1;
+	char param[32];
+	unsigned int i;
+	pid_t child;
+	long k;
+	int rep;
+
+	for (i = 0; i < NR_BACKINGS; i++)
+		if (!strcmp(backings[i].name, "xfs-pin-pte"))
+			big = &backings[i];
+	if (!getenv(big->env)) {
+		skip("tenant", big->name, "not configured");
+		return;
+	}
+	snprintf(param, sizeof(param), "%zu", size / MB);
+	log = mmap(NULL, sizeof(*log), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (log == MAP_FAILED)
+		fail("mmap");
+	for (rep = 0; rep < reps; rep++) {
+		fprintf(stderr, "  tenants: repetition %d of %d\n", rep + 1, reps);
+		map_backing(big, &m, true);
+		mr = ibv_reg_mr(pd, m.addr, size, MR_ACCESS);
+		if (!mr)
+			fail("ibv_reg_mr");
+		check_mapping(big, &m, rep);
+		memset(log, 0, sizeof(*log));
+		fflush(stdout);
+		child = fork();
+		if (child < 0)
+			fail("fork");
+		if (!child)
+			small_tenant(getenv(big->env), log);
+		/* A baseline first, then the big deregistration. */
+		while (log->n < 50)
+			usleep(10000);
+		t0 = now();
+		if (ibv_dereg_mr(mr))
+			fail("ibv_dereg_mr");
+		t1 = now();
+		usleep(200000);
+		log->stop = true;
+		waitpid(child, NULL, 0);
+		row("tenant-big-dereg", big->name, param, rep, t1 - t0, 1);
+		for (k = 0; k < log->n; k++) {
+			if (log->reg[k].start + log->reg[k].seconds < t0)
+				row("tenant-idle", big->name, param, rep,
+				    log->reg[k].seconds, 1);
+			else if (log->reg[k].start < t1)
+				row("tenant-dereg", big->name, param, rep,
+				    log->reg[k].seconds, 1);
+		}
+		unmap_backing(&m);
+	}
+	munmap(log, sizeof(*log));
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma_pin_bench [-e] [-c CASES | -l] [-s MiB] [-r REPS] [-n OPS] [-p MAX_PINS]\n"
+		"usage: rdma_pin_bench [-e] [-c CASES | -l | -t] [-s MiB] [-r REPS] [-n OPS]\n"
+		"                      [-p MAX_PINS]\n"
 		"                      [-b MiB]\n"
 		"  -s  size of each registration (256)   -r  repetitions (5)\n"
 		"  -n  layout changes per loop (400)     -p  most pins on one inode (10000)\n"
@@ -756,7 +874,10 @@ static void usage(void)
 		"      filesystem (for comparing with a kernel without the series)\n"
 		"  -c  only the registration of CASES, comma-separated (anon-4k,\n"
 		"      devdax, xfs-pin-pmd, ...), for profiling them or for a quick look\n"
-		"  -l  only the layout changes of unpinned files\n");
+		"  -l  only the layout changes of unpinned files\n"
+		"  -t  only another tenant's 4 KiB registrations while a region of\n"
+		"      -s MiB over a PTE-mapped rdma_pin file deregisters (rows\n"
+		"      tenant-*, which the full run ends with)\n");
 	exit(2);
 }
 
@@ -767,11 +888,12 @@ int main(int argc, char **argv)
 	bool odp;
 	int c;
 
-	while ((c = getopt(argc, argv, "ec:ls:r:n:p:b:")) != -1) {
+	while ((c = getopt(argc, argv, "ec:lts:r:n:p:b:")) != -1) {
 		switch (c) {
 		case 'e': others_only = true; break;
 		case 'c': only_cases = optarg; break;
 		case 'l': only_layout = true; break;
+		case 't': only_tenants = true; break;
 		case 's': size = strtoul(optarg, NULL, 0) * MB; break;
 		case 'r': reps = atoi(optarg); break;
 		case 'n': ops = atol(optarg); break;
@@ -794,6 +916,10 @@ int main(int argc, char **argv)
 		bench_filesystem(ops);
 		return 0;
 	}
+	if (only_tenants) {
+		bench_tenants();
+		return 0;
+	}
 	bench_registration(odp);
 	if (only_cases)
 		return 0;
@@ -814,6 +940,7 @@ int main(int argc, char **argv)
 	}
 	bench_filesystem(ops);
 	bench_pin_count(ops, max_pins);
+	bench_tenants();
 	if (have_loop)
 		loopback_destroy(&loop);
 	return 0;
